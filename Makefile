@@ -1,0 +1,42 @@
+# Petrel's front door. `make help` lists the targets.
+SHELL := /bin/bash
+NODE_MODULES := node_modules/.install-stamp
+
+.PHONY: help install build run test check lint typecheck bench bench-store soak clean
+
+help:            ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
+
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(NODE_MODULES) ## install npm dependencies (npm ci)
+
+build: install   ## compile TypeScript to dist/
+	npx tsc -p tsconfig.json
+
+run: build       ## install, build, and start a standalone NameServer + Broker with defaults
+	node dist/src/cli/petrel.js standalone
+
+test: build      ## install what the tests need and run the whole test suite
+	npx vitest run
+
+check: install   ## type-check (sources and tests) and lint
+	npx tsc -p tsconfig.test.json
+	npx eslint .
+
+typecheck: install ## type-check only
+	npx tsc -p tsconfig.test.json
+
+lint: install    ## lint only
+	npx eslint .
+
+bench: build     ## micro-benchmarks (tinybench); BENCH_LARGE=1 for the large inputs
+	@for f in dist/bench/micro/*.bench.js; do echo "== $$f"; node $$f || exit 1; done
+
+bench-store: build ## store append throughput vs the raw disk floor; ends with one JSON line
+	node dist/bench/store/store.bench.js
+
+clean:           ## remove build output
+	rm -rf dist

@@ -1,0 +1,130 @@
+import { assert } from '../common/assert.js';
+import { ErrorCode, PetrelError } from '../common/errors.js';
+import { FRAME_BYTES_MAX, FRAME_BYTES_MIN } from '../common/limits.js';
+import { type RemotingCommand, SerializeType } from './command.js';
+import { decodeBinaryHeader, encodeBinaryHeader } from './header-binary.js';
+import { decodeJsonHeader, encodeJsonHeader } from './header-json.js';
+
+/**
+ * Remoting frame (reference §1.1):
+ *
+ *   length i32 (bytes after this field) | serializeType u8 << 24 | headerLength u24 |
+ *   header (headerLength bytes) | body (length - 4 - headerLength bytes)
+ */
+export const LENGTH_PREFIX_BYTES = 4;
+
+/** Encodes one command as a complete frame, length prefix included. */
+export function encodeCommand(command: RemotingCommand): Buffer {
+  const header = command.serializeType === SerializeType.ROCKETMQ
+    ? encodeBinaryHeader(command)
+    : encodeJsonHeader(command);
+  const bodyBytes = command.body === null ? 0 : command.body.length;
+  const length = 4 + header.length + bodyBytes;
+  const frame = Buffer.allocUnsafe(LENGTH_PREFIX_BYTES + 4 + header.length);
+  frame.writeInt32BE(length, 0);
+  frame.writeUInt32BE(((command.serializeType << 24) | header.length) >>> 0, 4);
+  header.copy(frame, 8);
+  if (command.body === null || command.body.length === 0) return frame;
+  return Buffer.concat([frame, command.body], frame.length + bodyBytes);
+}
+
+/**
+ * Encodes a command as [prefix+header, body] without copying the body, for writers that
+ * gather (writev / cork). The two buffers together are byte-identical to `encodeCommand`.
+ */
+export function encodeCommandParts(command: RemotingCommand): Buffer[] {
+  if (command.body === null || command.body.length === 0) return [encodeCommand(command)];
+  const headOnly = encodeCommand({ ...command, body: null });
+  headOnly.writeInt32BE(headOnly.readInt32BE(0) + command.body.length, 0);
+  return [headOnly, command.body];
+}
+
+/** Decodes a frame's content (everything after the length prefix). */
+export function decodeFrame(content: Buffer): RemotingCommand {
+  if (content.length < FRAME_BYTES_MIN) throw malformed(`frame of ${content.length} bytes is too short`);
+  const word = content.readUInt32BE(0);
+  const serializeType = word >>> 24;
+  const headerLength = word & 0xffffff;
+  if (headerLength > content.length - 4) {
+    throw malformed(`header length ${headerLength} exceeds frame (${content.length - 4} bytes)`);
+  }
+  const headerBytes = content.subarray(4, 4 + headerLength);
+  let fields;
+  if (serializeType === SerializeType.JSON) fields = decodeJsonHeader(headerBytes);
+  else if (serializeType === SerializeType.ROCKETMQ) fields = decodeBinaryHeader(headerBytes);
+  else throw malformed(`unknown serialize type ${serializeType}`);
+  const body = content.length > 4 + headerLength ? content.subarray(4 + headerLength) : null;
+  return { ...fields, body, serializeType };
+}
+
+function malformed(message: string): PetrelError {
+  return new PetrelError(ErrorCode.ERR_FRAME_MALFORMED, message);
+}
+
+/**
+ * Incremental frame splitter, fed arbitrary chunks (STYLE §6). It checks every length prefix
+ * against `frameBytesMax` before buffering the frame, so a hostile length cannot make it
+ * allocate. Emits each frame's content (after the length prefix) to the sink; the content is
+ * a view that stays valid (it is never overwritten later).
+ */
+export class FrameDecoder {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(
+    private readonly sink: (content: Buffer) => void,
+    private readonly frameBytesMax: number = FRAME_BYTES_MAX,
+  ) {
+    assert(frameBytesMax >= FRAME_BYTES_MIN, 'frameBytesMax too small');
+  }
+
+  get bufferedBytes(): number {
+    return this.pendingBytes;
+  }
+
+  /** Throws PetrelError(ERR_FRAME_TOO_LARGE | ERR_FRAME_MALFORMED); the caller closes the connection. */
+  push(chunk: Buffer): void {
+    let data = chunk;
+    if (this.pendingBytes > 0) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.length;
+      // Concatenate only once the whole awaited frame (or at least its prefix) is here, so a
+      // large frame arriving in many chunks is copied once, not once per chunk.
+      if (this.pendingBytes < this.awaitedBytes()) return;
+      data = Buffer.concat(this.pending, this.pendingBytes);
+      this.pending = [];
+      this.pendingBytes = 0;
+    }
+    let position = 0;
+    while (data.length - position >= LENGTH_PREFIX_BYTES) {
+      const length = data.readInt32BE(position);
+      this.checkLength(length);
+      if (data.length - position - LENGTH_PREFIX_BYTES < length) break;
+      const start = position + LENGTH_PREFIX_BYTES;
+      position = start + length;
+      this.sink(data.subarray(start, position));
+    }
+    if (position < data.length) {
+      const rest = data.subarray(position);
+      this.pending.push(rest);
+      this.pendingBytes = rest.length;
+    }
+  }
+
+  /** Bytes needed before the pending data can yield a frame. */
+  private awaitedBytes(): number {
+    const first = this.pending[0] as Buffer;
+    if (first.length >= LENGTH_PREFIX_BYTES) return LENGTH_PREFIX_BYTES + first.readInt32BE(0);
+    return LENGTH_PREFIX_BYTES;
+  }
+
+  private checkLength(length: number): void {
+    if (length < FRAME_BYTES_MIN) throw malformed(`frame length ${length} below minimum ${FRAME_BYTES_MIN}`);
+    if (length > this.frameBytesMax) {
+      throw new PetrelError(
+        ErrorCode.ERR_FRAME_TOO_LARGE,
+        `frame length ${length} exceeds limit ${this.frameBytesMax}`,
+      );
+    }
+  }
+}
