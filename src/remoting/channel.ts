@@ -34,3 +34,11 @@ export type RequestHandler = (
   command: RemotingCommand,
   channel: Channel,
 ) => RemotingCommand | null | Promise<RemotingCommand | null>;
+
+let lastChannelId = 0;
+
+/** Process-unique channel ids, shared by every transport so ids never collide across them. */
+export function nextChannelId(): number {
+  lastChannelId += 1;
+  return lastChannelId;
+}
