@@ -20,7 +20,9 @@ run: build       ## install, build, and start a standalone NameServer + Broker w
 	node dist/src/cli/petrel.js standalone
 
 test: build      ## install what the tests need and run the whole test suite
-	npx vitest run
+	@mkdir -p .tmp
+	npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest.json; \
+	status=$$?; node scripts/test-summary.mjs .tmp/vitest.json; exit $$status
 
 check: install   ## type-check (sources and tests) and lint
 	npx tsc -p tsconfig.test.json
