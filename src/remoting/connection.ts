@@ -53,3 +53,18 @@ export function parseAddress(address: string): { host: string; port: number } | 
   if (!Number.isInteger(port) || port <= 0 || port > 65535) return null;
   return { host, port };
 }
+
+const factories = new Map<TransportKind, ConnectionFactory>();
+
+/**
+ * Makes `factory` the default for `kind` in every RemotingClient created afterwards without an
+ * explicit `connectionFactory`. The TCP factory is registered by client.ts; the WebSocket module
+ * registers 'ws' when it is imported.
+ */
+export function registerConnectionFactory(kind: TransportKind, factory: ConnectionFactory): void {
+  factories.set(kind, factory);
+}
+
+export function connectionFactoryFor(kind: TransportKind): ConnectionFactory | undefined {
+  return factories.get(kind);
+}
