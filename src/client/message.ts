@@ -1,0 +1,228 @@
+import { assert } from '../common/assert.js';
+
+/**
+ * The user's message (RocketMQ `Message`) and the consumer-side `MessageExt` with every field
+ * of the stored record (reference §3.1). Properties are a plain string map; the wire encoding
+ * (\u0001 / \u0002, reference §3.4) happens in the producer.
+ */
+
+/** Property keys the SDK reads or writes (reference §4, MessageConst). */
+export const MessageProperty = {
+  KEYS: 'KEYS',
+  TAGS: 'TAGS',
+  WAIT: 'WAIT',
+  DELAY: 'DELAY',
+  RETRY_TOPIC: 'RETRY_TOPIC',
+  REAL_TOPIC: 'REAL_TOPIC',
+  REAL_QID: 'REAL_QID',
+  TRAN_MSG: 'TRAN_MSG',
+  PGROUP: 'PGROUP',
+  MIN_OFFSET: 'MIN_OFFSET',
+  MAX_OFFSET: 'MAX_OFFSET',
+  ORIGIN_MESSAGE_ID: 'ORIGIN_MESSAGE_ID',
+  RECONSUME_TIME: 'RECONSUME_TIME',
+  UNIQ_KEY: 'UNIQ_KEY',
+  MAX_RECONSUME_TIMES: 'MAX_RECONSUME_TIMES',
+  CONSUME_START_TIME: 'CONSUME_START_TIME',
+  CLUSTER: 'CLUSTER',
+} as const;
+
+/** Names `putUserProperty` refuses, as the Java client does (reference §4). */
+export const RESERVED_PROPERTY_NAMES: ReadonlySet<string> = new Set([
+  'TRACE_ON', 'MSG_REGION', 'KEYS', 'TAGS', 'WAIT', 'DELAY', 'RETRY_TOPIC', 'REAL_TOPIC', 'REAL_QID',
+  'TRAN_MSG', 'PGROUP', 'MIN_OFFSET', 'MAX_OFFSET', 'BUYER_ID', 'ORIGIN_MESSAGE_ID', 'TRANSFER_FLAG',
+  'CORRECTION_FLAG', 'RECONSUME_TIME', 'UNIQ_KEY', 'MAX_RECONSUME_TIMES', 'CONSUME_START_TIME',
+  'INSTANCE_ID', 'CORRELATION_ID', 'REPLY_TO_CLIENT', 'TTL', 'ARRIVE_TIME', 'PUSH_REPLY_TIME',
+  'CLUSTER', 'MSG_TYPE', 'INNER_MULTI_QUEUE_OFFSET',
+]);
+
+/** Business keys are space-separated in the KEYS property. */
+export const KEY_SEPARATOR = ' ';
+
+export type MessageBody = Buffer | Uint8Array | string;
+
+function toBuffer(body: MessageBody): Buffer {
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (Buffer.isBuffer(body)) return body;
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
+export interface MessageInit {
+  topic: string;
+  body: MessageBody;
+  tags?: string;
+  keys?: string | readonly string[];
+  flag?: number;
+  delayTimeLevel?: number;
+  waitStoreMsgOK?: boolean;
+  properties?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A message to send. Constructed like Java's: `new Message(topic, body)`,
+ * `new Message(topic, tags, body)`, `new Message(topic, tags, keys, body)`, or from an object.
+ * `WAIT=true` is set by default, as `new Message(...)` does in Java.
+ */
+export class Message {
+  topic: string;
+  body: Buffer;
+  /** User flag, stored verbatim by the broker. */
+  flag = 0;
+  /** Every property, system and user. Keys and values must not contain \u0001 or \u0002. */
+  readonly properties: Record<string, string> = Object.create(null) as Record<string, string>;
+
+  constructor(init: MessageInit);
+  constructor(topic: string, body: MessageBody);
+  constructor(topic: string, tags: string, body: MessageBody);
+  constructor(topic: string, tags: string, keys: string | readonly string[], body: MessageBody);
+  constructor(
+    topicOrInit: string | MessageInit,
+    a?: MessageBody,
+    b?: MessageBody | readonly string[],
+    c?: MessageBody,
+  ) {
+    if (typeof topicOrInit === 'object') {
+      this.topic = topicOrInit.topic;
+      this.body = toBuffer(topicOrInit.body);
+      this.initFrom(topicOrInit);
+      return;
+    }
+    this.topic = topicOrInit;
+    this.properties[MessageProperty.WAIT] = 'true';
+    if (c !== undefined) {
+      this.tags = a as string;
+      this.keys = b as string | readonly string[];
+      this.body = toBuffer(c);
+    } else if (b !== undefined) {
+      this.tags = a as string;
+      this.body = toBuffer(b as MessageBody);
+    } else {
+      assert(a !== undefined, 'Message needs a body');
+      this.body = toBuffer(a);
+    }
+  }
+
+  private initFrom(init: MessageInit): void {
+    if (init.properties !== undefined) Object.assign(this.properties, init.properties);
+    this.properties[MessageProperty.WAIT] = String(init.waitStoreMsgOK ?? true);
+    if (init.tags !== undefined) this.tags = init.tags;
+    if (init.keys !== undefined) this.keys = init.keys;
+    if (init.flag !== undefined) this.flag = init.flag;
+    if (init.delayTimeLevel !== undefined) this.delayTimeLevel = init.delayTimeLevel;
+  }
+
+  get tags(): string | undefined {
+    return this.properties[MessageProperty.TAGS];
+  }
+
+  set tags(value: string | undefined) {
+    if (value === undefined || value.length === 0) delete this.properties[MessageProperty.TAGS];
+    else this.properties[MessageProperty.TAGS] = value;
+  }
+
+  /** Business keys, space-separated on the wire; each one is indexed by the broker. */
+  get keys(): string | undefined {
+    return this.properties[MessageProperty.KEYS];
+  }
+
+  set keys(value: string | readonly string[] | undefined) {
+    const joined = value === undefined ? '' : typeof value === 'string' ? value : value.join(KEY_SEPARATOR);
+    if (joined.trim().length === 0) delete this.properties[MessageProperty.KEYS];
+    else this.properties[MessageProperty.KEYS] = joined.trim();
+  }
+
+  /** Delay level 1..18 (0 = none), resolved by the broker's messageDelayLevel table. */
+  get delayTimeLevel(): number {
+    const value = this.properties[MessageProperty.DELAY];
+    return value === undefined ? 0 : Number.parseInt(value, 10) || 0;
+  }
+
+  set delayTimeLevel(level: number) {
+    assert(Number.isInteger(level) && level >= 0, 'delayTimeLevel must be an integer >= 0');
+    if (level === 0) delete this.properties[MessageProperty.DELAY];
+    else this.properties[MessageProperty.DELAY] = String(level);
+  }
+
+  /** false: the broker answers before a sync flush / sync replication completes. */
+  get waitStoreMsgOK(): boolean {
+    return this.properties[MessageProperty.WAIT] !== 'false';
+  }
+
+  set waitStoreMsgOK(wait: boolean) {
+    this.properties[MessageProperty.WAIT] = String(wait);
+  }
+
+  /** Sets a user property; system names (reference §4) are refused as Java does. */
+  putUserProperty(name: string, value: string): this {
+    if (RESERVED_PROPERTY_NAMES.has(name)) {
+      throw new TypeError(`The Property<${name}> is used by system, input another please`);
+    }
+    if (name.length === 0 || value.length === 0) {
+      throw new TypeError('The name or value of property can not be null or blank string!');
+    }
+    this.properties[name] = value;
+    return this;
+  }
+
+  getUserProperty(name: string): string | undefined {
+    return this.properties[name];
+  }
+
+  getProperty(name: string): string | undefined {
+    return this.properties[name];
+  }
+
+  /** Sets any property, system ones included; for SDK internals and advanced use. */
+  putProperty(name: string, value: string): void {
+    this.properties[name] = value;
+  }
+
+  clearProperty(name: string): void {
+    delete this.properties[name];
+  }
+
+  /** Java's client message id (UNIQ_KEY) once the producer has stamped it. */
+  get uniqKey(): string | undefined {
+    return this.properties[MessageProperty.UNIQ_KEY];
+  }
+}
+
+/** A message as the consumer sees it: every field of the stored record. */
+export class MessageExt extends Message {
+  /** The UNIQ_KEY when present (what Java's getMsgId returns), else the offset message id. */
+  msgId = '';
+  /** store host ‖ port ‖ commit-log offset, 32 hex chars for IPv4 (reference §3.5). */
+  offsetMsgId = '';
+  brokerName = '';
+  queueId = 0;
+  queueOffset = 0;
+  /** Commit-log byte offset of the record (PHYSICALOFFSET). */
+  commitLogOffset = 0;
+  storeSize = 0;
+  bodyCRC = 0;
+  sysFlag = 0;
+  bornTimestamp = 0;
+  /** `ip:port` of the producer as the broker saw it. */
+  bornHost = '';
+  storeTimestamp = 0;
+  /** `ip:port` of the broker that stored it. */
+  storeHost = '';
+  reconsumeTimes = 0;
+  preparedTransactionOffset = 0;
+
+  constructor(topic: string, body: Buffer) {
+    super({ topic, body });
+    delete this.properties[MessageProperty.WAIT];
+  }
+
+  override toString(): string {
+    const props = Object.entries(this.properties).map(([k, v]) => `${k}=${v}`).join(', ');
+    return `MessageExt [brokerName=${this.brokerName}, queueId=${this.queueId}, storeSize=${this.storeSize}, `
+      + `queueOffset=${this.queueOffset}, sysFlag=${this.sysFlag}, bornTimestamp=${this.bornTimestamp}, `
+      + `bornHost=${this.bornHost}, storeTimestamp=${this.storeTimestamp}, storeHost=${this.storeHost}, `
+      + `msgId=${this.msgId}, commitLogOffset=${this.commitLogOffset}, bodyCRC=${this.bodyCRC}, `
+      + `reconsumeTimes=${this.reconsumeTimes}, preparedTransactionOffset=${this.preparedTransactionOffset}, `
+      + `toString()=Message{topic='${this.topic}', flag=${this.flag}, properties={${props}}, `
+      + `body=[${this.body.length} bytes]}]`;
+  }
+}

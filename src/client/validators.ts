@@ -1,0 +1,53 @@
+import { MESSAGE_BYTES_MAX_DEFAULT, TOPIC_NAME_CHARS_MAX } from '../common/limits.js';
+import { invalidMessage } from './errors.js';
+import type { Message } from './message.js';
+
+/**
+ * Local checks that refuse a bad message before anything is sent, with the Java client's
+ * wording (Validators.checkTopic / checkMessage; reference §3.1 limits, §4 names).
+ */
+const NAME_PATTERN = /^[%|a-zA-Z0-9_-]+$/;
+const GROUP_NAME_CHARS_MAX = 255;
+
+/** Topics a producer may never send to (TopicValidator's not-allowed-send set). */
+const NOT_ALLOWED_SEND_TOPICS: ReadonlySet<string> = new Set([
+  'SCHEDULE_TOPIC_XXXX', 'RMQ_SYS_TRANS_HALF_TOPIC', 'RMQ_SYS_TRANS_OP_HALF_TOPIC',
+  'TRANS_CHECK_MAX_TIME_TOPIC', 'SELF_TEST_TOPIC', 'OFFSET_MOVED_EVENT',
+]);
+
+export const DEFAULT_TOPIC = 'TBW102';
+
+export function checkTopic(topic: string): void {
+  if (topic.trim().length === 0) throw invalidMessage('The specified topic is blank');
+  if (!NAME_PATTERN.test(topic)) {
+    throw invalidMessage(`The specified topic[${topic}] contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$`);
+  }
+  if (topic.length > TOPIC_NAME_CHARS_MAX) {
+    throw invalidMessage(`The specified topic is longer than topic max length ${TOPIC_NAME_CHARS_MAX}.`);
+  }
+}
+
+export function checkSendTopic(topic: string): void {
+  checkTopic(topic);
+  if (topic === DEFAULT_TOPIC) throw invalidMessage(`The topic[${topic}] is conflict with default topic.`);
+  if (NOT_ALLOWED_SEND_TOPICS.has(topic)) {
+    throw invalidMessage(`Sending message to topic[${topic}] is forbidden.`);
+  }
+}
+
+export function checkGroup(group: string): void {
+  if (group.trim().length === 0) throw invalidMessage('the specified group is blank');
+  if (!NAME_PATTERN.test(group)) {
+    throw invalidMessage(`the specified group[${group}] contains illegal characters, allowing only ^[%|a-zA-Z0-9_-]+$`);
+  }
+  if (group.length > GROUP_NAME_CHARS_MAX) throw invalidMessage('the specified group is longer than group max length 255.');
+}
+
+/** Refuses an invalid topic, an empty body or a body over `maxMessageSizeBytes`. */
+export function checkMessage(message: Message, maxMessageSizeBytes: number = MESSAGE_BYTES_MAX_DEFAULT): void {
+  checkSendTopic(message.topic);
+  if (message.body.length === 0) throw invalidMessage('the message body length is zero');
+  if (message.body.length > maxMessageSizeBytes) {
+    throw invalidMessage(`the message body size over max value, MAX: ${maxMessageSizeBytes}`);
+  }
+}
