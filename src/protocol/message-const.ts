@@ -1,0 +1,101 @@
+/**
+ * Message property keys (RocketMQ MessageConst, reference §4) and the fixed topic/group names
+ * (MixAll / TopicValidator). The key strings are what travels in the properties string (§3.4).
+ */
+export const MessageConst = {
+  KEYS: 'KEYS',
+  TAGS: 'TAGS',
+  /** "true"/"false": false means the broker does not wait for sync flush/replication. Not stored. */
+  WAIT: 'WAIT',
+  /** Delay level 1..18. */
+  DELAY: 'DELAY',
+  RETRY_TOPIC: 'RETRY_TOPIC',
+  REAL_TOPIC: 'REAL_TOPIC',
+  REAL_QID: 'REAL_QID',
+  TRAN_MSG: 'TRAN_MSG',
+  PGROUP: 'PGROUP',
+  MIN_OFFSET: 'MIN_OFFSET',
+  MAX_OFFSET: 'MAX_OFFSET',
+  BUYER_ID: 'BUYER_ID',
+  ORIGIN_MESSAGE_ID: 'ORIGIN_MESSAGE_ID',
+  TRANSFER_FLAG: 'TRANSFER_FLAG',
+  CORRECTION_FLAG: 'CORRECTION_FLAG',
+  MQ2_FLAG: 'MQ2_FLAG',
+  RECONSUME_TIME: 'RECONSUME_TIME',
+  MSG_REGION: 'MSG_REGION',
+  TRACE_ON: 'TRACE_ON',
+  UNIQ_KEY: 'UNIQ_KEY',
+  MAX_RECONSUME_TIMES: 'MAX_RECONSUME_TIMES',
+  CONSUME_START_TIME: 'CONSUME_START_TIME',
+  TRAN_PREPARED_QUEUE_OFFSET: 'TRAN_PREPARED_QUEUE_OFFSET',
+  TRANSACTION_CHECK_TIMES: 'TRANSACTION_CHECK_TIMES',
+  CHECK_IMMUNITY_TIME_IN_SECONDS: 'CHECK_IMMUNITY_TIME_IN_SECONDS',
+  INSTANCE_ID: 'INSTANCE_ID',
+  CORRELATION_ID: 'CORRELATION_ID',
+  REPLY_TO_CLIENT: 'REPLY_TO_CLIENT',
+  TTL: 'TTL',
+  ARRIVE_TIME: 'ARRIVE_TIME',
+  PUSH_REPLY_TIME: 'PUSH_REPLY_TIME',
+  CLUSTER: 'CLUSTER',
+  MSG_TYPE: 'MSG_TYPE',
+  INNER_MULTI_DISPATCH: 'INNER_MULTI_DISPATCH',
+  INNER_MULTI_QUEUE_OFFSET: 'INNER_MULTI_QUEUE_OFFSET',
+  /** RocketMQ 5.x timer messages: absolute delivery time (ms). Accepted for forward compatibility. */
+  TIMER_DELIVER_MS: 'TIMER_DELIVER_MS',
+  /** RocketMQ 5.x timer messages: relative delay in seconds / milliseconds. */
+  TIMER_DELAY_SEC: 'TIMER_DELAY_SEC',
+  TIMER_DELAY_MS: 'TIMER_DELAY_MS',
+  /** Aliyun ONS (ali-ons) absolute delivery time (ms). */
+  START_DELIVER_TIME: '__STARTDELIVERTIME',
+  /** ali-ons ordered-message sharding key. */
+  SHARDING_KEY: '__SHARDING_KEY',
+} as const;
+export type MessageConstKey = (typeof MessageConst)[keyof typeof MessageConst];
+
+/** KEYS holds several keys separated by this. */
+export const KEY_SEPARATOR = ' ';
+
+/** Names `putUserProperty` refuses in the Java client (§4). */
+export const RESERVED_PROPERTY_NAMES: ReadonlySet<string> = new Set([
+  'TRACE_ON', 'MSG_REGION', 'KEYS', 'TAGS', 'WAIT', 'DELAY', 'RETRY_TOPIC', 'REAL_TOPIC', 'REAL_QID',
+  'TRAN_MSG', 'PGROUP', 'MIN_OFFSET', 'MAX_OFFSET', 'BUYER_ID', 'ORIGIN_MESSAGE_ID', 'TRANSFER_FLAG',
+  'CORRECTION_FLAG', 'RECONSUME_TIME', 'UNIQ_KEY', 'MAX_RECONSUME_TIMES', 'CONSUME_START_TIME',
+  'INSTANCE_ID', 'CORRELATION_ID', 'REPLY_TO_CLIENT', 'TTL', 'ARRIVE_TIME', 'PUSH_REPLY_TIME', 'CLUSTER',
+  'MSG_TYPE', 'INNER_MULTI_QUEUE_OFFSET',
+]);
+
+/** Fixed topic names, prefixes and groups (MixAll / TopicValidator). */
+export const SystemName = {
+  RETRY_GROUP_TOPIC_PREFIX: '%RETRY%',
+  DLQ_GROUP_TOPIC_PREFIX: '%DLQ%',
+  LMQ_PREFIX: '%LMQ%',
+  AUTO_CREATE_TOPIC_KEY_TOPIC: 'TBW102',
+  SCHEDULE_TOPIC: 'SCHEDULE_TOPIC_XXXX',
+  BENCHMARK_TOPIC: 'BenchmarkTest',
+  TRANS_HALF_TOPIC: 'RMQ_SYS_TRANS_HALF_TOPIC',
+  TRANS_OP_HALF_TOPIC: 'RMQ_SYS_TRANS_OP_HALF_TOPIC',
+  TRANS_CHECK_MAX_TIME_TOPIC: 'TRANS_CHECK_MAX_TIME_TOPIC',
+  TRACE_TOPIC: 'RMQ_SYS_TRACE_TOPIC',
+  SELF_TEST_TOPIC: 'SELF_TEST_TOPIC',
+  OFFSET_MOVED_EVENT: 'OFFSET_MOVED_EVENT',
+  SYSTEM_TOPIC_PREFIX: 'rmq_sys_',
+  REPLY_TOPIC_POSTFIX: 'REPLY_TOPIC',
+  DEFAULT_PRODUCER_GROUP: 'DEFAULT_PRODUCER',
+  DEFAULT_CONSUMER_GROUP: 'DEFAULT_CONSUMER',
+  TOOLS_CONSUMER_GROUP: 'TOOLS_CONSUMER',
+  SCHEDULE_CONSUMER_GROUP: 'SCHEDULE_CONSUMER',
+  FILTERSRV_CONSUMER_GROUP: 'FILTERSRV_CONSUMER',
+  MONITOR_CONSUMER_GROUP: '__MONITOR_CONSUMER',
+  CLIENT_INNER_PRODUCER_GROUP: 'CLIENT_INNER_PRODUCER',
+  SELF_TEST_PRODUCER_GROUP: 'SELF_TEST_P_GROUP',
+  SELF_TEST_CONSUMER_GROUP: 'SELF_TEST_C_GROUP',
+  CID_RMQ_SYS_TRANS: 'CID_RMQ_SYS_TRANS',
+  CID_SYS_RMQ_PREFIX: 'CID_RMQ_SYS_',
+  ORDER_TOPIC_CONFIG_NAMESPACE: 'ORDER_TOPIC_CONFIG',
+} as const;
+
+/** Topics a producer may not send to (broker answers NO_PERMISSION, §2.3 step 3). */
+export const NOT_ALLOWED_SEND_TOPICS: ReadonlySet<string> = new Set([
+  SystemName.SCHEDULE_TOPIC, SystemName.TRANS_HALF_TOPIC, SystemName.TRANS_OP_HALF_TOPIC,
+  SystemName.TRANS_CHECK_MAX_TIME_TOPIC, SystemName.SELF_TEST_TOPIC, SystemName.OFFSET_MOVED_EVENT,
+]);
