@@ -1,0 +1,37 @@
+import { assert } from '../../common/assert.js';
+
+/**
+ * The data plane's named bounds (STYLE §0), with the reason for each number. They live beside
+ * the data plane rather than in src/common/limits.ts because nothing else uses them.
+ */
+
+/**
+ * Longest a pull is held. Push consumers ask for 15 s and pull consumers 20 s with a 30 s
+ * socket timeout; a client whose response times out closes its whole connection (ali-ons), so
+ * a hold never exceeds 25 s whatever the request says.
+ */
+export const PULL_HOLD_MS_MAX = 25_000;
+
+/** Pulls held at once per thread; beyond it a pull gets PULL_NOT_FOUND at once (client re-pulls). */
+export const PULL_HOLD_COUNT_MAX = 100_000;
+
+/** Deadline sweep for held pulls: a held pull answers at most this late. */
+export const PULL_HOLD_SWEEP_MS = 50;
+
+/** Messages per pull, whatever `maxMsgNums` says (RocketMQ caps a transfer the same way). */
+export const PULL_MESSAGES_MAX = 1024;
+
+/**
+ * Bytes per pull body. RocketMQ stops an in-memory transfer at 256 KiB (maxTransferBytesOnMessageInMemory)
+ * unless one message is larger; we keep whole records, so one large message may exceed it.
+ */
+export const PULL_BODY_BYTES_MAX = 256 * 1024;
+
+/** Records in one SEND_BATCH_MESSAGE (the batch body is bounded by maxMessageSize anyway). */
+export const BATCH_MESSAGES_MAX = 4096;
+
+/** Extra bytes a record may have beyond its body (topic, properties, fixed fields). */
+export const RECORD_OVERHEAD_BYTES_MAX = 91 + 20 + 20 + 127 + 32_767;
+
+assert(PULL_HOLD_SWEEP_MS < PULL_HOLD_MS_MAX, 'sweep must be finer than the longest hold');
+assert(PULL_MESSAGES_MAX >= 32, 'a pull must carry a push consumer default batch (32)');

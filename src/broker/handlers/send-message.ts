@@ -1,0 +1,43 @@
+import { type RemotingCommand, createResponse } from '../../protocol/command.js';
+import { PROPERTIES_BYTES_MAX } from '../../common/limits.js';
+import { ResponseCode } from '../../protocol/response-code.js';
+import type { Channel } from '../../remoting/channel.js';
+import type { DataPlaneContext } from '../data-plane/context.js';
+import { decodeSendRequest } from '../data-plane/send-header.js';
+import { prepareMessage } from '../data-plane/send-prepare.js';
+import { appendAndReply } from '../data-plane/send-reply.js';
+import { checkSendAllowed, resolveSendRoute } from '../data-plane/send-route.js';
+
+const EMPTY_BODY = Buffer.alloc(0);
+
+/**
+ * SEND_MESSAGE (10) and SEND_MESSAGE_V2 (310), reference §2.3: checks, topic (auto-created from
+ * TBW102 when allowed) and queue, size limits (MESSAGE_ILLEGAL), the retry/DLQ, delay and half
+ * message rewrites, then one append of one encoded record and the reply with the offset msgId.
+ */
+export async function handleSendMessage(
+  ctx: DataPlaneContext, request: RemotingCommand, channel: Channel,
+): Promise<RemotingCommand> {
+  const header = decodeSendRequest(request.code, request.extFields);
+  const refused = checkSendAllowed(ctx, request, header.topic);
+  if (refused !== null) return refused;
+  const body = request.body ?? EMPTY_BODY;
+  const sizeProblem = messageSizeProblem(ctx, body.length, header.properties);
+  if (sizeProblem !== null) return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, sizeProblem);
+  const routed = await resolveSendRoute(ctx, request, channel, header);
+  if ('refused' in routed) return routed.refused;
+  const prepared = await prepareMessage(ctx, request, channel, header, routed.route, body, header.properties);
+  if ('refused' in prepared) return prepared.refused;
+  return appendAndReply(ctx, request, [prepared.prepared]);
+}
+
+/** RocketMQ's remarks for a body over maxMessageSize and a properties string over 32767 bytes. */
+export function messageSizeProblem(ctx: DataPlaneContext, bodyBytes: number, properties: string): string | null {
+  if (bodyBytes > ctx.config.maxMessageSize) {
+    return `the message body size over max value, MAX: ${ctx.config.maxMessageSize}`;
+  }
+  if (Buffer.byteLength(properties) > PROPERTIES_BYTES_MAX) {
+    return `the message properties size over max value, MAX: ${PROPERTIES_BYTES_MAX}`;
+  }
+  return null;
+}
