@@ -1,0 +1,102 @@
+/**
+ * Payloads and their birth stamps. Every payload of 12 bytes or more starts with a 4-byte magic
+ * and the intended send time as a float64 of epoch microseconds, so any consumer (in this
+ * process or another one on the same machine) can measure end-to-end latency in µs without
+ * relying on the system's millisecond born timestamp.
+ *
+ *   | magic 'PBT1' u32 | intendedSendTimeUs f64 | filler (template bytes) |
+ */
+import { randomFillSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { assert } from '../../src/common/assert.js';
+import type { Workload } from './types.js';
+
+export const STAMP_MAGIC = 0x50425431; // 'PBT1'
+export const STAMP_BYTES = 12;
+
+/** Epoch microseconds with sub-millisecond resolution, comparable across processes. */
+export function nowUs(): number {
+  return (performance.timeOrigin + performance.now()) * 1000;
+}
+
+/** Reads a birth stamp; undefined when the payload was not written by this harness. */
+export function readStamp(payload: Uint8Array): number | undefined {
+  if (payload.length < STAMP_BYTES) return undefined;
+  const view = new DataView(payload.buffer, payload.byteOffset, STAMP_BYTES);
+  if (view.getUint32(0) !== STAMP_MAGIC) return undefined;
+  return view.getFloat64(4);
+}
+
+/**
+ * Hands out payload buffers. Buffers are carved from a slab (one allocation per `slabCount`
+ * messages) because drivers may keep a reference until their next write; a shared, restamped
+ * buffer would corrupt the stamps of messages still queued.
+ */
+export class PayloadFactory {
+  private readonly templates: Buffer[];
+  private templateIndex = 0;
+  private slab: Buffer = Buffer.alloc(0);
+  private slabPosition = 0;
+  readonly sizeBytes: number;
+
+  constructor(templates: Buffer[], private readonly slabCount = 1024) {
+    assert(templates.length > 0, 'at least one payload template');
+    const sizeBytes = templates[0]!.length;
+    for (const template of templates) assert(template.length === sizeBytes, 'templates share one size');
+    this.templates = templates;
+    this.sizeBytes = sizeBytes;
+  }
+
+  /** A fresh payload stamped with `intendedSendTimeUs`. */
+  next(intendedSendTimeUs: number): Buffer {
+    if (this.slabPosition + this.sizeBytes > this.slab.length) {
+      this.slab = Buffer.allocUnsafe(this.sizeBytes * this.slabCount);
+      this.slabPosition = 0;
+    }
+    const payload = this.slab.subarray(this.slabPosition, this.slabPosition + this.sizeBytes);
+    this.slabPosition += this.sizeBytes;
+    const template = this.templates[this.templateIndex]!;
+    this.templateIndex = (this.templateIndex + 1) % this.templates.length;
+    template.copy(payload);
+    if (this.sizeBytes >= STAMP_BYTES) {
+      payload.writeUInt32BE(STAMP_MAGIC, 0);
+      payload.writeDoubleBE(intendedSendTimeUs, 4);
+    }
+    return payload;
+  }
+}
+
+/** Alphanumeric filler, like RocketMQ's benchmark producer body. */
+function alphanumeric(sizeBytes: number): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const random = randomFillSync(Buffer.alloc(sizeBytes));
+  for (let i = 0; i < sizeBytes; i++) random[i] = alphabet.charCodeAt(random[i]! % alphabet.length);
+  return random;
+}
+
+/** Templates for a workload: its payloadFile, randomized variants, or one alphanumeric body. */
+export function payloadFactoryFor(workload: Workload): PayloadFactory {
+  const base = workload.payloadFile === undefined
+    ? alphanumeric(workload.messageSize)
+    : fitTo(readFileSync(workload.payloadFile), workload.messageSize);
+  if (!workload.useRandomizedPayloads || workload.randomizedPayloadPoolSize < 1) {
+    return new PayloadFactory([base]);
+  }
+  const randomBytes = Math.floor(workload.messageSize * workload.randomBytesRatio);
+  const templates: Buffer[] = [];
+  for (let i = 0; i < workload.randomizedPayloadPoolSize; i++) {
+    const template = Buffer.from(base);
+    randomFillSync(template, workload.messageSize - randomBytes, randomBytes);
+    templates.push(template);
+  }
+  return new PayloadFactory(templates);
+}
+
+function fitTo(file: Buffer, sizeBytes: number): Buffer {
+  const fitted = Buffer.alloc(sizeBytes);
+  for (let position = 0; position < sizeBytes; position += Math.max(1, file.length)) {
+    if (file.length === 0) break;
+    file.copy(fitted, position, 0, Math.min(file.length, sizeBytes - position));
+  }
+  return fitted;
+}
