@@ -1,0 +1,32 @@
+import type { Channel } from '../../remoting/channel.js';
+import type { RemotingCommand } from '../../protocol/command.js';
+import { decodeHeartbeatData } from '../heartbeat-body.js';
+import { PERM_READ_WRITE } from '../perm.js';
+import { retryTopicOf } from '../topic-names.js';
+import type { ControlContext } from './context.js';
+import { success } from './context.js';
+
+/**
+ * HEART_BEAT (34, reference §2.3): registers the client's producer and consumer groups on this
+ * channel. For each consumer group whose config exists (auto-created when allowed) the retry
+ * topic `%RETRY%<group>` is created with the group's retryQueueNums, so its route exists before
+ * the consumer asks for it (ali-ons needs that, real-clients §1.5).
+ */
+export function heartBeat(request: RemotingCommand, channel: Channel, context: ControlContext): RemotingCommand {
+  const heartbeat = decodeHeartbeatData(request.body);
+  const client = {
+    channel, clientId: heartbeat.clientID, language: request.language, version: request.version,
+  };
+  for (const consumer of heartbeat.consumerDataSet) {
+    const groupConfig = context.groups.findOrCreate(consumer.groupName);
+    if (groupConfig !== undefined) {
+      context.topics.createTopicIfAbsent(retryTopicOf(consumer.groupName), groupConfig.retryQueueNums, PERM_READ_WRITE);
+    }
+    context.consumers.register({
+      groupName: consumer.groupName, consumeType: consumer.consumeType, messageModel: consumer.messageModel,
+      consumeFromWhere: consumer.consumeFromWhere, subscriptions: consumer.subscriptionDataSet,
+    }, client);
+  }
+  for (const producer of heartbeat.producerDataSet) context.producers.register(producer.groupName, client);
+  return success(request);
+}
