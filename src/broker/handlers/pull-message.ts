@@ -1,10 +1,12 @@
 import { type RemotingCommand, createResponse } from '../../protocol/command.js';
+import {
+  type PullMessageRequestHeader as PullRequestHeader, PullSysFlag, decodePullMessageRequestHeader,
+} from '../../protocol/headers/pull-message.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Channel } from '../../remoting/channel.js';
 import { PULL_HOLD_MS_MAX, PULL_MESSAGES_MAX } from '../data-plane/bounds.js';
 import { type DataPlaneContext, brokerAddressOf } from '../data-plane/context.js';
 import type { GetMessagesResult } from '../data-plane/ports.js';
-import { type PullRequestHeader, PullSysFlag, decodePullRequest } from '../data-plane/pull-header.js';
 import { pullResponseCode } from '../data-plane/pull-status.js';
 import { type TagSubscription, parseTagSubscription, subscriptionCodes } from '../data-plane/tag-filter.js';
 import { isReadable } from '../data-plane/topic-rules.js';
@@ -20,7 +22,7 @@ import { isReadable } from '../data-plane/topic-rules.js';
 export async function handlePullMessage(
   ctx: DataPlaneContext, request: RemotingCommand, channel: Channel,
 ): Promise<RemotingCommand> {
-  const header = decodePullRequest(request.extFields);
+  const header = decodePullMessageRequestHeader(request.extFields);
   const refused = checkPull(ctx, request, channel, header);
   if (refused !== null) return refused;
   const subscription = await resolveSubscription(ctx, request, header);
