@@ -1,7 +1,7 @@
 import type { Clock } from '../common/clock.js';
 import type { LanguageName } from '../protocol/command.js';
 import type { Channel } from '../remoting/channel.js';
-import type { SubscriptionData } from './heartbeat-body.js';
+import type { SubscriptionData } from '../protocol/bodies/client.js';
 
 /** One client connection as the registry keeps it (RocketMQ's ClientChannelInfo). */
 export interface ClientChannelInfo {

@@ -1,5 +1,5 @@
 import type { TopicConfig } from '../protocol/bodies/route.js';
-import type { SubscriptionData } from './heartbeat-body.js';
+import type { SubscriptionData } from '../protocol/bodies/client.js';
 
 /**
  * Typed messages the data plane (I/O threads) sends to the control plane (main thread), and

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import type { Clock } from '../common/clock.js';
+import type { SubscriptionGroupConfig } from '../protocol/bodies/admin.js';
+import { subscriptionGroupConfigFromJson, subscriptionGroupConfigToJson } from '../protocol/bodies/admin.js';
 import type { JsonValue } from '../protocol/fastjson.js';
 import { isJsonObject } from '../protocol/fastjson.js';
 import type { DataVersion } from './data-version.js';
@@ -8,18 +10,7 @@ import { formatConfigJson, readConfigFile, writeConfigFile } from './json-config
 import { Listeners } from './listeners.js';
 import { SystemName } from '../protocol/message-const.js';
 
-/** SubscriptionGroupConfig (reference §2.6), fastjson property order. */
-export interface SubscriptionGroupConfig {
-  brokerId: number;
-  consumeBroadcastEnable: boolean;
-  consumeEnable: boolean;
-  consumeFromMinEnable: boolean;
-  groupName: string;
-  notifyConsumerIdsChangedEnable: boolean;
-  retryMaxTimes: number;
-  retryQueueNums: number;
-  whichBrokerWhenConsumeSlowly: number;
-}
+export type { SubscriptionGroupConfig };
 
 export interface GroupTableSnapshot {
   dataVersion: DataVersion;
@@ -76,7 +67,10 @@ export class SubscriptionGroupManager {
   }
 
   persist(): void {
-    writeConfigFile(this.filePath, formatConfigJson(this.serializeWrapper()));
+    const { dataVersion, subscriptionGroupTable } = this.serializeWrapper();
+    const table: Record<string, object> = {};
+    for (const [name, config] of Object.entries(subscriptionGroupTable)) table[name] = subscriptionGroupConfigToJson(config);
+    writeConfigFile(this.filePath, formatConfigJson({ dataVersion, subscriptionGroupTable: table }));
   }
 
   serializeWrapper(): { dataVersion: DataVersion; subscriptionGroupTable: Record<string, SubscriptionGroupConfig> } {
@@ -129,23 +123,12 @@ export class SubscriptionGroupManager {
   }
 }
 
-/** A group config from JSON (file or UPDATE_AND_CREATE_SUBSCRIPTIONGROUP body); Java defaults. */
+/** A group config from JSON (file or UPDATE_AND_CREATE_SUBSCRIPTIONGROUP body), Java defaults; null if malformed. */
 export function readGroupConfig(name: string, value: JsonValue | undefined): SubscriptionGroupConfig | null {
   if (!isJsonObject(value)) return null;
-  const defaults = newGroupConfig(name);
-  const bool = (key: keyof SubscriptionGroupConfig): boolean => {
-    const member = value[key];
-    return typeof member === 'boolean' ? member : typeof member === 'string' ? member === 'true' : (defaults[key] as boolean);
-  };
-  const number = (key: keyof SubscriptionGroupConfig): number => {
-    const member = value[key];
-    const parsed = typeof member === 'number' ? member : typeof member === 'string' ? Number(member) : Number.NaN;
-    return Number.isFinite(parsed) ? parsed : (defaults[key] as number);
-  };
-  return {
-    brokerId: number('brokerId'), consumeBroadcastEnable: bool('consumeBroadcastEnable'),
-    consumeEnable: bool('consumeEnable'), consumeFromMinEnable: bool('consumeFromMinEnable'), groupName: name,
-    notifyConsumerIdsChangedEnable: bool('notifyConsumerIdsChangedEnable'), retryMaxTimes: number('retryMaxTimes'),
-    retryQueueNums: number('retryQueueNums'), whichBrokerWhenConsumeSlowly: number('whichBrokerWhenConsumeSlowly'),
-  };
+  try {
+    return { ...subscriptionGroupConfigFromJson(value), groupName: name };
+  } catch {
+    return null;
+  }
 }

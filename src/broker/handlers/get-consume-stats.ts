@@ -1,17 +1,11 @@
 import type { RemotingCommand } from '../../protocol/command.js';
-import { toFastjson } from '../../protocol/fastjson.js';
+import type { OffsetWrapper } from '../../protocol/bodies/admin.js';
+import { encodeConsumeStats } from '../../protocol/bodies/admin.js';
+import type { MessageQueue } from '../../protocol/bodies/client.js';
 import { decodeGetConsumeStatsRequestHeader } from '../../protocol/headers/admin.js';
 import type { Channel } from '../../remoting/channel.js';
 import type { ControlContext } from './context.js';
-import { jsonBody, success } from './context.js';
-import type { MessageQueueJson } from './message-queue-json.js';
-import { messageQueue } from './message-queue-json.js';
-
-interface OffsetWrapper {
-  brokerOffset: number;
-  consumerOffset: number;
-  lastTimestamp: number;
-}
+import { success } from './context.js';
 
 /**
  * GET_CONSUME_STATS (208, reference §2.6): `consumerGroup*`, `topic` (blank: every topic the
@@ -28,7 +22,7 @@ export async function getConsumeStats(
   const topics = topic.trim() === '' ? context.offsets.topicsOfGroup(group) : [topic];
   const brokerName = context.brokerConfig.current().brokerName;
   const online = context.consumers.get(group);
-  const offsetTable = new Map<MessageQueueJson, OffsetWrapper>();
+  const offsetTable: Array<[MessageQueue, OffsetWrapper]> = [];
   for (const name of topics) {
     const config = context.topics.get(name);
     if (config === undefined) continue;
@@ -37,8 +31,8 @@ export async function getConsumeStats(
       const brokerOffset = Math.max(0, context.store.maxOffset(name, queueId));
       const consumerOffset = Math.max(0, context.offsets.queryOffset(group, name, queueId));
       const lastTimestamp = consumerOffset > 0 ? await context.store.storeTimestamp(name, queueId, consumerOffset - 1) : 0;
-      offsetTable.set(messageQueue(name, brokerName, queueId), { brokerOffset, consumerOffset, lastTimestamp });
+      offsetTable.push([{ topic: name, brokerName, queueId }, { brokerOffset, consumerOffset, pullOffset: consumerOffset, lastTimestamp }]);
     }
   }
-  return success(request, null, jsonBody(toFastjson({ consumeTps: 0, offsetTable })));
+  return success(request, null, encodeConsumeStats({ consumeTps: 0, offsetTable }));
 }

@@ -1,14 +1,15 @@
 import type { RemotingCommand } from '../../protocol/command.js';
-import { toFastjson } from '../../protocol/fastjson.js';
+import type { Connection } from '../../protocol/bodies/admin.js';
+import { encodeConsumerConnection } from '../../protocol/bodies/admin.js';
 import { decodeGetConsumerConnectionListRequestHeader } from '../../protocol/headers/admin.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Channel } from '../../remoting/channel.js';
 import type { ClientChannelInfo } from '../consumer-manager.js';
 import type { ControlContext } from './context.js';
-import { failure, jsonBody, success } from './context.js';
+import { failure, success } from './context.js';
 
 /** A Connection as admin bodies carry it (reference §2.6). */
-export function connectionJson(client: ClientChannelInfo): object {
+export function connectionOf(client: ClientChannelInfo): Connection {
   return {
     clientAddr: client.channel.remoteAddress, clientId: client.clientId, language: client.language,
     version: client.version,
@@ -26,12 +27,11 @@ export function getConsumerConnectionList(request: RemotingCommand, _channel: Ch
   if (info === undefined) {
     return failure(request, ResponseCode.CONSUMER_NOT_ONLINE, `the consumer group[${group}] not online`);
   }
-  const body = {
-    connectionSet: [...info.channels.values()].map(connectionJson),
+  return success(request, null, encodeConsumerConnection({
+    connectionSet: [...info.channels.values()].map(connectionOf),
     consumeFromWhere: info.consumeFromWhere,
     consumeType: info.consumeType,
     messageModel: info.messageModel,
     subscriptionTable: Object.fromEntries(info.subscriptions),
-  };
-  return success(request, null, jsonBody(toFastjson(body)));
+  }));
 }

@@ -1,11 +1,11 @@
 import type { RemotingCommand } from '../../protocol/command.js';
-import { toFastjson } from '../../protocol/fastjson.js';
+import { encodeProducerConnection } from '../../protocol/bodies/admin.js';
 import { decodeGetProducerConnectionListRequestHeader } from '../../protocol/headers/admin.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Channel } from '../../remoting/channel.js';
 import type { ControlContext } from './context.js';
-import { failure, jsonBody, success } from './context.js';
-import { connectionJson } from './get-consumer-connection-list.js';
+import { failure, success } from './context.js';
+import { connectionOf } from './get-consumer-connection-list.js';
 
 /** GET_PRODUCER_CONNECTION_LIST (204): `producerGroup*` → `{"connectionSet":[Connection]}` or code 1. */
 export function getProducerConnectionList(request: RemotingCommand, _channel: Channel, context: ControlContext): RemotingCommand {
@@ -14,5 +14,5 @@ export function getProducerConnectionList(request: RemotingCommand, _channel: Ch
   if (clients.length === 0) {
     return failure(request, ResponseCode.SYSTEM_ERROR, `the producer group[${group}] not exist`);
   }
-  return success(request, null, jsonBody(toFastjson({ connectionSet: clients.map(connectionJson) })));
+  return success(request, null, encodeProducerConnection(clients.map(connectionOf)));
 }

@@ -1,18 +1,12 @@
 import type { RemotingCommand } from '../../protocol/command.js';
-import { toFastjson } from '../../protocol/fastjson.js';
+import type { TopicOffset } from '../../protocol/bodies/admin.js';
+import { encodeTopicStatsTable } from '../../protocol/bodies/admin.js';
+import type { MessageQueue } from '../../protocol/bodies/client.js';
 import { decodeGetTopicStatsInfoRequestHeader } from '../../protocol/headers/admin.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Channel } from '../../remoting/channel.js';
 import type { ControlContext } from './context.js';
-import { failure, jsonBody, success } from './context.js';
-import type { MessageQueueJson } from './message-queue-json.js';
-import { messageQueue } from './message-queue-json.js';
-
-interface TopicOffset {
-  minOffset: number;
-  maxOffset: number;
-  lastUpdateTimestamp: number;
-}
+import { failure, success } from './context.js';
 
 /**
  * GET_TOPIC_STATS_INFO (202): `topic*` → TopicStatsTable `{"offsetTable":{<mq>:{"lastUpdateTimestamp",
@@ -26,12 +20,12 @@ export async function getTopicStatsInfo(
   const config = context.topics.get(topic);
   if (config === undefined) return failure(request, ResponseCode.TOPIC_NOT_EXIST, `topic[${topic}] not exist`);
   const brokerName = context.brokerConfig.current().brokerName;
-  const offsetTable = new Map<MessageQueueJson, TopicOffset>();
+  const offsetTable: Array<[MessageQueue, TopicOffset]> = [];
   for (let queueId = 0; queueId < config.writeQueueNums; queueId++) {
     const minOffset = Math.max(0, context.store.minOffset(topic, queueId));
     const maxOffset = Math.max(0, context.store.maxOffset(topic, queueId));
     const lastUpdateTimestamp = maxOffset > 0 ? await context.store.storeTimestamp(topic, queueId, maxOffset - 1) : 0;
-    offsetTable.set(messageQueue(topic, brokerName, queueId), { lastUpdateTimestamp, maxOffset, minOffset });
+    offsetTable.push([{ topic, brokerName, queueId }, { lastUpdateTimestamp, maxOffset, minOffset }]);
   }
-  return success(request, null, jsonBody(toFastjson({ offsetTable })));
+  return success(request, null, encodeTopicStatsTable({ offsetTable }));
 }

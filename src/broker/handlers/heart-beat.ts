@@ -1,10 +1,11 @@
 import type { Channel } from '../../remoting/channel.js';
 import type { RemotingCommand } from '../../protocol/command.js';
-import { decodeHeartbeatData } from '../heartbeat-body.js';
+import { decodeHeartbeatData } from '../../protocol/bodies/client.js';
+import { ResponseCode } from '../../protocol/response-code.js';
 import { PERM_READ_WRITE } from '../perm.js';
 import { retryTopicOf } from '../topic-names.js';
 import type { ControlContext } from './context.js';
-import { success } from './context.js';
+import { failure, success } from './context.js';
 
 /**
  * HEART_BEAT (34, reference §2.3): registers the client's producer and consumer groups on this
@@ -14,6 +15,7 @@ import { success } from './context.js';
  */
 export function heartBeat(request: RemotingCommand, channel: Channel, context: ControlContext): RemotingCommand {
   const heartbeat = decodeHeartbeatData(request.body);
+  if (heartbeat.clientID === '') return failure(request, ResponseCode.SYSTEM_ERROR, 'HeartbeatData: clientID is missing');
   const client = {
     channel, clientId: heartbeat.clientID, language: request.language, version: request.version,
   };

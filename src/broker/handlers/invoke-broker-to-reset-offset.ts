@@ -1,15 +1,14 @@
 import type { RemotingCommand } from '../../protocol/command.js';
 import { createRequest } from '../../protocol/command.js';
-import { toFastjson } from '../../protocol/fastjson.js';
+import { encodeResetOffsetBody } from '../../protocol/bodies/admin.js';
+import type { MessageQueue } from '../../protocol/bodies/client.js';
 import { decodeResetOffsetRequestHeader, encodeResetOffsetRequestHeader } from '../../protocol/headers/admin.js';
 import { RequestCode } from '../../protocol/request-code.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Channel } from '../../remoting/channel.js';
 import { sendOneway } from '../client-notify.js';
 import type { ControlContext } from './context.js';
-import { failure, jsonBody, success } from './context.js';
-import type { MessageQueueJson } from './message-queue-json.js';
-import { messageQueue } from './message-queue-json.js';
+import { failure, success } from './context.js';
 
 /**
  * INVOKE_BROKER_TO_RESET_OFFSET (222, reference §2.6): `topic*`, `group*`, `timestamp*`
@@ -30,7 +29,7 @@ export async function invokeBrokerToResetOffset(
     return failure(request, ResponseCode.SYSTEM_ERROR, `[reset-offset] reset offset failed, no topic in this broker. topic=${topic}`);
   }
   const brokerName = context.brokerConfig.current().brokerName;
-  const offsetTable = new Map<MessageQueueJson, number>();
+  const offsetTable: Array<[MessageQueue, number]> = [];
   const newOffsets: Array<[number, number]> = [];
   for (let queueId = 0; queueId < config.writeQueueNums; queueId++) {
     const committed = context.offsets.queryOffset(group, topic, queueId);
@@ -41,7 +40,7 @@ export async function invokeBrokerToResetOffset(
       ? context.store.maxOffset(topic, queueId)
       : Math.max(0, await context.store.searchOffsetByTimestamp(topic, queueId, timestampMs));
     const next = isForce || target < committed ? target : committed;
-    offsetTable.set(messageQueue(topic, brokerName, queueId), next);
+    offsetTable.push([{ topic, brokerName, queueId }, next]);
     newOffsets.push([queueId, next]);
   }
   const channels = [...(context.consumers.get(group)?.channels.values() ?? [])].map((client) => client.channel);
@@ -50,7 +49,7 @@ export async function invokeBrokerToResetOffset(
       `Consumer not online, so can not reset offset, Group: ${group} Topic: ${topic} Timestamp: ${timestampMs}`);
   }
   for (const [queueId, next] of newOffsets) context.offsets.commitOffset(group, topic, queueId, next);
-  const body = jsonBody(toFastjson({ offsetTable }));
+  const body = encodeResetOffsetBody(offsetTable);
   const resetHeader = encodeResetOffsetRequestHeader(header);
   for (const channel of channels) {
     sendOneway(channel, createRequest(RequestCode.RESET_CONSUMER_CLIENT_OFFSET, { ...resetHeader }, body));
