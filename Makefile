@@ -40,5 +40,8 @@ bench: build     ## micro-benchmarks (tinybench); BENCH_LARGE=1 for the large in
 bench-store: build ## store append throughput vs the raw disk floor; ends with one JSON line
 	node dist/bench/store/store.bench.js
 
+soak: build      ## WebSocket soak: 1 GiB of sends + 2 GiB of pulls over uWS, every CRC checked; one JSON line
+	node dist/bench/soak/ws-soak.js
+
 clean:           ## remove build output
 	rm -rf dist

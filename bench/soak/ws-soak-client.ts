@@ -16,6 +16,8 @@ import { type WsConnection, connectWs } from '../../src/remoting/ws-connection.j
 export class SoakWsClient {
   readonly messageSizes: number[] = [];
   recordMessageSizes = false;
+  /** Called with the size of every WebSocket message received. */
+  onMessage: ((sizeBytes: number) => void) | null = null;
   private readonly dispatcher = new Dispatcher({ handler: null, logger: silentLogger });
   private readonly state: ChannelState;
   private closeReasonText: string | null = null;
@@ -27,6 +29,7 @@ export class SoakWsClient {
     const decoder = new FrameDecoder((content) => this.dispatcher.dispatchFrame(content, this.state));
     connection.onData((chunk) => {
       if (this.recordMessageSizes) this.messageSizes.push(chunk.length);
+      this.onMessage?.(chunk.length);
       try {
         decoder.push(chunk);
       } catch (error) {
