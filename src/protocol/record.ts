@@ -66,9 +66,8 @@ export function writeLong(target: Buffer, value: number, position: number): void
 
 /** Reads a big-endian long; undefined when it is outside the safe-integer range. */
 export function readLong(source: Buffer, position: number): number | undefined {
-  const high = source.readInt32BE(position);
-  if (high > 0x1fffff || high < -0x1fffff) return undefined;
-  return high * TWO_POW_32 + source.readUInt32BE(position + 4);
+  const value = source.readInt32BE(position) * TWO_POW_32 + source.readUInt32BE(position + 4);
+  return Number.isSafeInteger(value) ? value : undefined;
 }
 
 function hostBytesOf(host: string | HostBytes): HostBytes {
