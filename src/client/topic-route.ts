@@ -88,6 +88,8 @@ export class TopicPublishInfo {
     readonly topic: string,
     readonly queues: readonly MessageQueue[],
     readonly orderTopic: boolean,
+    /** Built from the TBW102 default route: sends carry defaultTopic so the broker creates the topic. */
+    readonly viaDefaultRoute = false,
   ) {
     this.position = Math.floor(Math.random() * 1024);
   }

@@ -1,0 +1,321 @@
+import { ErrorCode, PetrelError } from '../common/errors.js';
+import { MESSAGE_BYTES_MAX_DEFAULT } from '../common/limits.js';
+import type { TopicRouteData } from '../protocol/bodies/route.js';
+import { UniqKeyGenerator } from '../protocol/message-id.js';
+import { type HeartbeatData, type SendHeader, sendCommand } from './client-api.js';
+import type { ClientOptions } from './client-config.js';
+import { ClientInstance, type ClientMember } from './client-instance.js';
+import { COMPRESS_BODY_OVER_BYTES_DEFAULT, COMPRESS_LEVEL_DEFAULT } from './compression.js';
+import { clientState, invalidMessage, isSendRetriable, noRoute } from './errors.js';
+import { FAULT_ISOLATION_MS_DEFAULT, LatencyFaultTolerance } from './fault-tolerance.js';
+import type { Message } from './message.js';
+import type { MessageQueue } from './message-queue.js';
+import { type MessageQueueSelector, runSelector } from './selectors.js';
+import { encodeBatch, parseSendResponse, type PreparedMessage, prepareMessage } from './send-encode.js';
+import { type SendCallback, SendResult, SendStatus } from './send-result.js';
+import { publishQueuesOf, TopicPublishInfo } from './topic-route.js';
+import { checkGroup, checkMessage, DEFAULT_TOPIC } from './validators.js';
+
+/**
+ * The producer (Java's DefaultMQProducer): `send` → Promise<SendResult>, the callback form,
+ * `sendOneway`, `send(msg, selector, arg)` for ordered messages, `send(msgs[])` batches, and
+ * `send(msg, queue)`. Synchronous-style sends retry on another broker
+ * (`retryTimesWhenSendFailed`, async: `retryTimesWhenSendAsyncFailed`) within
+ * `sendMsgTimeout` overall; brokers that failed recently are avoided. Routes come from the
+ * NameServer (refreshed every 30 s); a topic the NameServer does not know is sent through the
+ * TBW102 default route so the broker auto-creates it (when it allows that).
+ *
+ * Hot path: per send, one UNIQ_KEY, one properties string, one header object and the promise
+ * the caller awaits; timeouts live in the remoting layer's shared wheel, writes are coalesced.
+ */
+export interface ProducerOptions extends ClientOptions {
+  /** Producer group (Java: producerGroup). Default DEFAULT_PRODUCER. */
+  groupName?: string;
+  producerGroup?: string;
+  /** Timeout of one send, retries included. Default 3000 ms. */
+  sendMsgTimeout?: number;
+  retryTimesWhenSendFailed?: number;
+  retryTimesWhenSendAsyncFailed?: number;
+  /** Retry on another broker when the status is not SEND_OK. Default false. */
+  retryAnotherBrokerWhenNotStoreOK?: boolean;
+  compressMsgBodyOverHowmuch?: number;
+  compressLevel?: number;
+  maxMessageSize?: number;
+  defaultTopicQueueNums?: number;
+  createTopicKey?: string;
+  /** Avoid brokers that failed or were slow recently. Default true. */
+  sendLatencyFaultEnable?: boolean;
+  /** How long a broker that failed a send is avoided. Default 30 000 ms. */
+  faultIsolationMs?: number;
+}
+
+const DEFAULT_PRODUCER_GROUP = 'DEFAULT_PRODUCER';
+
+/** UNIQ_KEY options for a dotted IPv4 client IP (other forms use the generator's default). */
+function ipv4Bytes(ip: string): { ipBytes?: Uint8Array } {
+  const parts = ip.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return {};
+  return { ipBytes: Uint8Array.from(parts) };
+}
+
+export class Producer implements ClientMember {
+  readonly groupName: string;
+  private readonly instance: ClientInstance;
+  private readonly publishInfos = new Map<string, TopicPublishInfo>();
+  private readonly faults: LatencyFaultTolerance;
+  private readonly keys: UniqKeyGenerator;
+  private readonly options: Required<Pick<ProducerOptions,
+    'sendMsgTimeout' | 'retryTimesWhenSendFailed' | 'retryTimesWhenSendAsyncFailed' | 'retryAnotherBrokerWhenNotStoreOK'
+    | 'compressMsgBodyOverHowmuch' | 'compressLevel' | 'maxMessageSize' | 'defaultTopicQueueNums' | 'createTopicKey'
+    | 'sendLatencyFaultEnable'>>;
+  private state: 'created' | 'running' | 'shutdown' = 'created';
+
+  constructor(options: ProducerOptions = {}) {
+    this.groupName = options.groupName ?? options.producerGroup ?? DEFAULT_PRODUCER_GROUP;
+    checkGroup(this.groupName);
+    this.instance = new ClientInstance(options);
+    this.options = {
+      sendMsgTimeout: options.sendMsgTimeout ?? 3000,
+      retryTimesWhenSendFailed: options.retryTimesWhenSendFailed ?? 2,
+      retryTimesWhenSendAsyncFailed: options.retryTimesWhenSendAsyncFailed ?? 2,
+      retryAnotherBrokerWhenNotStoreOK: options.retryAnotherBrokerWhenNotStoreOK ?? false,
+      compressMsgBodyOverHowmuch: options.compressMsgBodyOverHowmuch ?? COMPRESS_BODY_OVER_BYTES_DEFAULT,
+      compressLevel: options.compressLevel ?? COMPRESS_LEVEL_DEFAULT,
+      maxMessageSize: options.maxMessageSize ?? MESSAGE_BYTES_MAX_DEFAULT,
+      defaultTopicQueueNums: options.defaultTopicQueueNums ?? 4,
+      createTopicKey: options.createTopicKey ?? DEFAULT_TOPIC,
+      sendLatencyFaultEnable: options.sendLatencyFaultEnable ?? true,
+    };
+    this.faults = new LatencyFaultTolerance(undefined, options.faultIsolationMs ?? FAULT_ISOLATION_MS_DEFAULT);
+    this.keys = new UniqKeyGenerator(ipv4Bytes(this.instance.config.clientIP));
+  }
+
+  get clientId(): string {
+    return this.instance.clientId;
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw clientState(`The producer service state not OK, maybe started once, ${this.state}`);
+    await this.instance.start(this);
+    this.state = 'running';
+    this.instance.logger.info({ group: this.groupName }, 'producer started');
+  }
+
+  /** Unregisters from every broker and closes connections. In-flight sends fail. */
+  async shutdown(): Promise<void> {
+    if (this.state !== 'running') return;
+    this.state = 'shutdown';
+    await this.instance.shutdown();
+  }
+
+  send(message: Message, timeoutMs?: number): Promise<SendResult>;
+  send(messages: readonly Message[], timeoutMs?: number): Promise<SendResult>;
+  send(message: Message, callback: SendCallback, timeoutMs?: number): void;
+  send(message: Message, queue: MessageQueue, timeoutMs?: number): Promise<SendResult>;
+  send<A>(message: Message, selector: MessageQueueSelector<A>, arg: A, timeoutMs?: number): Promise<SendResult>;
+  send(
+    target: Message | readonly Message[],
+    second?: number | SendCallback | MessageQueue | MessageQueueSelector<unknown>,
+    third?: unknown,
+    fourth?: number,
+  ): Promise<SendResult> | void {
+    if (Array.isArray(target)) return this.sendBatch(target, second as number | undefined);
+    const message = target as Message;
+    if (second === undefined || typeof second === 'number') {
+      return this.sendWithRetries(message, second ?? this.options.sendMsgTimeout, this.options.retryTimesWhenSendFailed);
+    }
+    if (typeof second === 'object' && 'onSuccess' in second) {
+      this.sendWithRetries(message, (third as number | undefined) ?? this.options.sendMsgTimeout,
+        this.options.retryTimesWhenSendAsyncFailed).then(
+        (result) => second.onSuccess(result),
+        (error: unknown) => second.onException(error instanceof Error ? error : new Error(String(error))),
+      );
+      return;
+    }
+    if (typeof second === 'object' && 'queueId' in second) {
+      return this.sendToQueue(message, second, (third as number | undefined) ?? this.options.sendMsgTimeout);
+    }
+    return this.sendWithSelector(message, second as MessageQueueSelector<unknown>, third, fourth ?? this.options.sendMsgTimeout);
+  }
+
+  /** Fire-and-forget: resolves once the request is queued; no reply, no retry. */
+  async sendOneway(message: Message): Promise<void> {
+    this.checkRunning();
+    checkMessage(message, this.options.maxMessageSize);
+    const info = await this.publishInfo(message.topic);
+    const prepared = this.prepare(message);
+    const queue = info.select((broker) => !this.brokerUsable(broker));
+    const address = await this.brokerAddress(queue);
+    await this.instance.brokerRemoting.invokeOneway(address, sendCommand(this.header(message, prepared, queue, info), prepared.body));
+  }
+
+  private async sendWithRetries(message: Message, timeoutMs: number, retries: number): Promise<SendResult> {
+    this.checkRunning();
+    checkMessage(message, this.options.maxMessageSize);
+    const startMs = Date.now();
+    const info = this.publishInfos.get(message.topic) ?? await this.publishInfo(message.topic);
+    const prepared = this.prepare(message);
+    let lastBroker: string | undefined;
+    let lastError: unknown;
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      const remainingMs = timeoutMs - (Date.now() - startMs);
+      if (remainingMs <= 0) break;
+      const queue = info.select((broker) => broker === lastBroker || !this.brokerUsable(broker));
+      const attemptStartMs = Date.now();
+      try {
+        const result = await this.sendOnce(message, prepared, queue, info, remainingMs);
+        this.recordOutcome(queue.brokerName, Date.now() - attemptStartMs, false);
+        if (result.sendStatus !== SendStatus.SEND_OK && this.options.retryAnotherBrokerWhenNotStoreOK && attempt < retries) {
+          lastBroker = queue.brokerName;
+          continue;
+        }
+        return result;
+      } catch (error) {
+        this.recordOutcome(queue.brokerName, Date.now() - attemptStartMs, true);
+        this.instance.logger.warn({ err: error, attempt, broker: queue.brokerName, topic: message.topic }, 'send failed');
+        if (!isSendRetriable(error)) throw error;
+        lastError = error;
+        lastBroker = queue.brokerName;
+      }
+    }
+    if (lastError !== undefined) throw lastError;
+    throw new PetrelError(ErrorCode.ERR_REMOTING_TIMEOUT, `send to ${message.topic} timed out after ${timeoutMs} ms`, {
+      retriable: true,
+    });
+  }
+
+  private async sendToQueue(message: Message, queue: MessageQueue, timeoutMs: number): Promise<SendResult> {
+    this.checkRunning();
+    checkMessage(message, this.options.maxMessageSize);
+    if (queue.topic !== message.topic) throw invalidMessage('message\'s topic not equal mq\'s topic');
+    const info = await this.publishInfo(message.topic);
+    return this.sendOnce(message, this.prepare(message), queue, info, timeoutMs);
+  }
+
+  private async sendWithSelector(
+    message: Message, selector: MessageQueueSelector<unknown>, arg: unknown, timeoutMs: number,
+  ): Promise<SendResult> {
+    this.checkRunning();
+    checkMessage(message, this.options.maxMessageSize);
+    const info = await this.publishInfo(message.topic);
+    const queue = runSelector(selector, [...info.queues], message, arg);
+    if (queue === undefined || queue === null) throw invalidMessage('select message queue return null.');
+    return this.sendOnce(message, this.prepare(message), queue, info, timeoutMs);
+  }
+
+  private async sendBatch(messages: readonly Message[], timeoutMs: number | undefined): Promise<SendResult> {
+    this.checkRunning();
+    for (const message of messages) checkMessage(message, this.options.maxMessageSize);
+    const { body, uniqKeys } = encodeBatch(messages, this.keys);
+    if (body.length > this.options.maxMessageSize) {
+      throw invalidMessage(`the message body size over max value, MAX: ${this.options.maxMessageSize}`);
+    }
+    const first = messages[0] as Message;
+    const info = await this.publishInfo(first.topic);
+    const prepared: PreparedMessage = {
+      body, sysFlag: 0, properties: `WAIT\u0001${String(first.waitStoreMsgOK)}`, uniqKey: uniqKeys.join(','),
+    };
+    const queue = info.select((broker) => !this.brokerUsable(broker));
+    return this.sendOnce(first, prepared, queue, info, timeoutMs ?? this.options.sendMsgTimeout, true);
+  }
+
+  private async sendOnce(
+    message: Message, prepared: PreparedMessage, queue: MessageQueue, info: TopicPublishInfo, timeoutMs: number,
+    batch = false,
+  ): Promise<SendResult> {
+    const address = this.instance.masterAddress(queue.brokerName) ?? await this.brokerAddress(queue);
+    const command = sendCommand(this.header(message, prepared, queue, info, batch), prepared.body);
+    const response = await this.instance.brokerRemoting.invoke(address, command, timeoutMs);
+    return parseSendResponse(response, queue, prepared.uniqKey);
+  }
+
+  private header(
+    message: Message, prepared: PreparedMessage, queue: MessageQueue, info: TopicPublishInfo, batch = false,
+  ): SendHeader {
+    const retryTopic = message.topic.startsWith('%RETRY%');
+    return {
+      producerGroup: this.groupName, topic: message.topic,
+      defaultTopic: this.options.createTopicKey,
+      defaultTopicQueueNums: this.options.defaultTopicQueueNums, queueId: queue.queueId, sysFlag: prepared.sysFlag,
+      bornTimestamp: Date.now(), flag: message.flag, properties: prepared.properties,
+      reconsumeTimes: retryTopic ? Number(message.properties['RECONSUME_TIME'] ?? 0) : 0, unitMode: false,
+      maxReconsumeTimes: retryTopic ? Number(message.properties['MAX_RECONSUME_TIMES'] ?? 16) : undefined,
+      batch, brokerName: queue.brokerName,
+    };
+  }
+
+  private prepare(message: Message): PreparedMessage {
+    return prepareMessage(message, this.keys, this.options.compressMsgBodyOverHowmuch, this.options.compressLevel);
+  }
+
+  private brokerUsable(brokerName: string): boolean {
+    return !this.options.sendLatencyFaultEnable || this.faults.isAvailable(brokerName);
+  }
+
+  private recordOutcome(brokerName: string, latencyMs: number, failed: boolean): void {
+    if (this.options.sendLatencyFaultEnable) this.faults.update(brokerName, latencyMs, failed);
+  }
+
+  private async brokerAddress(queue: MessageQueue): Promise<string> {
+    let address = this.instance.masterAddress(queue.brokerName);
+    if (address === undefined) {
+      await this.instance.updateRoute(queue.topic).catch(() => null);
+      address = this.instance.masterAddress(queue.brokerName);
+    }
+    if (address === undefined) throw new PetrelError(ErrorCode.ERR_CLIENT_NO_ROUTE, `The broker[${queue.brokerName}] not exist`, { retriable: true });
+    return address;
+  }
+
+  /** The topic's publish queues, fetching the route (or the TBW102 default route) when unknown. */
+  private async publishInfo(topic: string): Promise<TopicPublishInfo> {
+    const known = this.publishInfos.get(topic);
+    if (known !== undefined && known.ok) return known;
+    const route = await this.instance.updateRoute(topic);
+    const fresh = this.publishInfos.get(topic);
+    if (route !== null && fresh !== undefined && fresh.ok) return fresh;
+    const fallback = await this.defaultRouteInfo(topic);
+    if (fallback === null || !fallback.ok) throw noRoute(topic);
+    this.publishInfos.set(topic, fallback);
+    void this.instance.heartbeatAll();
+    return fallback;
+  }
+
+  private async defaultRouteInfo(topic: string): Promise<TopicPublishInfo | null> {
+    const route = await this.instance.updateRoute(this.options.createTopicKey);
+    if (route === null) return null;
+    const queueNums = this.options.defaultTopicQueueNums;
+    const capped = {
+      ...route,
+      queueDatas: route.queueDatas.map((q) => ({
+        ...q, readQueueNums: Math.min(queueNums, q.readQueueNums), writeQueueNums: Math.min(queueNums, q.writeQueueNums),
+      })),
+    };
+    return new TopicPublishInfo(topic, publishQueuesOf(topic, capped), false, true);
+  }
+
+  private checkRunning(): void {
+    if (this.state !== 'running') throw clientState(`The producer service state not OK, ${this.state}`);
+  }
+
+  // ClientMember
+
+  topics(): Iterable<string> {
+    return [...this.publishInfos.keys()];
+  }
+
+  routeChanged(topic: string, route: TopicRouteData): void {
+    if (topic === this.options.createTopicKey && !this.publishInfos.has(topic)) return;
+    const queues = publishQueuesOf(topic, route);
+    const hadBrokers = this.publishInfos.get(topic)?.ok ?? false;
+    this.publishInfos.set(topic, new TopicPublishInfo(topic, queues, route.orderTopicConf !== undefined));
+    if (!hadBrokers) void this.instance.heartbeatAll();
+  }
+
+  fillHeartbeat(heartbeat: HeartbeatData): void {
+    heartbeat.producerDataSet.push({ groupName: this.groupName });
+  }
+
+  groups(): { producerGroup: string } {
+    return { producerGroup: this.groupName };
+  }
+}

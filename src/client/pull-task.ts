@@ -1,0 +1,164 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Logger } from '../common/log.js';
+import { PullStatus, PullSysFlag, pullMessage, type PullResponse } from './client-api.js';
+import type { ClientInstance } from './client-instance.js';
+import type { MessageExt } from './message.js';
+import { decodePulledMessages } from './message-decode.js';
+import type { MessageQueue } from './message-queue.js';
+import type { OffsetStore } from './offset-store.js';
+import type { ProcessQueue } from './process-queue.js';
+import { type SubscriptionData, tagMatches } from './subscription.js';
+import { MASTER_ID } from './topic-route.js';
+
+/**
+ * The pull loop of one owned queue (Java's PullMessageService + pullMessage callback): long-poll
+ * PULL_MESSAGE (suspend 15 s, socket timeout 30 s), hand found messages to the sink, follow
+ * nextBeginOffset, back off when the process queue is over its limits (flow control) or after
+ * an error, and on OFFSET_ILLEGAL adopt the corrected offset and give the queue back to the
+ * rebalancer (reference §5.8). One loop per queue; it ends when the queue is dropped.
+ */
+export interface PullSettings {
+  pullBatchSize: number;
+  pullIntervalMs: number;
+  pullThresholdForQueue: number;
+  pullThresholdSizeForQueueBytes: number;
+  consumeConcurrentlyMaxSpan: number;
+  pullTimeDelayMsWhenException: number;
+  flowControlDelayMs: number;
+  brokerSuspendMaxTimeMs: number;
+  consumerTimeoutMsWhenSuspend: number;
+}
+
+export interface PullHost {
+  readonly instance: ClientInstance;
+  readonly group: string;
+  readonly clustering: boolean;
+  readonly offsetStore: OffsetStore;
+  readonly logger: Logger;
+  readonly settings: PullSettings;
+  subscription(topic: string): SubscriptionData | undefined;
+  /** Gives pulled (tag-filtered) messages to the consumer; they are already in the process queue. */
+  deliver(messages: MessageExt[], processQueue: ProcessQueue, queue: MessageQueue): void;
+  /** The queue's offset moved: give it back to the rebalancer. */
+  offsetMoved(queue: MessageQueue): void;
+  /** False once the consumer is shutting down. */
+  isRunning(): boolean;
+}
+
+export class PullTask {
+  private suggestedBrokerId = MASTER_ID;
+  /** Bumped by seek(): a pull answered after a seek is ignored. */
+  private generation = 0;
+
+  constructor(
+    private readonly host: PullHost,
+    private readonly queue: MessageQueue,
+    private readonly processQueue: ProcessQueue,
+    private nextOffset: number,
+  ) {}
+
+  /** Runs until the queue is dropped or the consumer stops. Never rejects. */
+  async run(): Promise<void> {
+    const settings = this.host.settings;
+    while (this.active()) {
+      const delayMs = this.flowControlDelayMs();
+      if (delayMs > 0) {
+        await sleep(delayMs, undefined, { ref: false });
+        continue;
+      }
+      const generation = this.generation;
+      try {
+        const response = await this.pullOnce();
+        if (!this.active()) break;
+        if (generation === this.generation) this.handle(response);
+      } catch (error) {
+        if (!this.active()) break;
+        this.host.logger.warn({ err: error, queue: this.queue }, 'pull failed; retrying later');
+        await sleep(settings.pullTimeDelayMsWhenException, undefined, { ref: false });
+        continue;
+      }
+      if (settings.pullIntervalMs > 0) await sleep(settings.pullIntervalMs, undefined, { ref: false });
+    }
+  }
+
+  /** Moves the pull position (lite pull consumer's seek); cached messages are discarded. */
+  seek(queueOffset: number): void {
+    this.generation++;
+    this.nextOffset = queueOffset;
+    this.processQueue.clear();
+  }
+
+  private active(): boolean {
+    return !this.processQueue.dropped && this.host.isRunning();
+  }
+
+  private flowControlDelayMs(): number {
+    const settings = this.host.settings;
+    const processQueue = this.processQueue;
+    if (processQueue.messageCount > settings.pullThresholdForQueue) return settings.flowControlDelayMs;
+    if (processQueue.messageBytes > settings.pullThresholdSizeForQueueBytes) return settings.flowControlDelayMs;
+    if (processQueue.offsetSpan > settings.consumeConcurrentlyMaxSpan) return settings.flowControlDelayMs;
+    return 0;
+  }
+
+  private async pullOnce(): Promise<PullResponse> {
+    const { instance, settings } = this.host;
+    const subscription = this.host.subscription(this.queue.topic);
+    let address = instance.subscribeAddress(this.queue.brokerName, this.suggestedBrokerId);
+    if (address === undefined) {
+      await instance.updateRoute(this.queue.topic);
+      address = instance.subscribeAddress(this.queue.brokerName, this.suggestedBrokerId);
+      if (address === undefined) throw new Error(`no address for broker ${this.queue.brokerName}`);
+    }
+    const commitOffset = this.host.clustering ? this.host.offsetStore.memoryOffset(this.queue) : -1;
+    let sysFlag = PullSysFlag.SUSPEND | PullSysFlag.SUBSCRIPTION;
+    if (commitOffset > 0) sysFlag |= PullSysFlag.COMMIT_OFFSET;
+    this.processQueue.lastPullTimestampMs = Date.now();
+    return pullMessage(instance.brokerRemoting, address, {
+      consumerGroup: this.host.group, topic: this.queue.topic, queueId: this.queue.queueId,
+      queueOffset: this.nextOffset, maxMsgNums: settings.pullBatchSize, sysFlag,
+      commitOffset: Math.max(commitOffset, 0), suspendTimeoutMillis: settings.brokerSuspendMaxTimeMs,
+      subscription: subscription?.subString ?? '*', subVersion: subscription?.subVersion ?? 0,
+      expressionType: subscription?.expressionType ?? 'TAG', brokerName: this.queue.brokerName,
+    }, settings.consumerTimeoutMsWhenSuspend);
+  }
+
+  private handle(response: PullResponse): void {
+    this.suggestedBrokerId = response.suggestWhichBrokerId;
+    switch (response.status) {
+      case PullStatus.FOUND:
+        this.found(response);
+        return;
+      case PullStatus.NO_NEW_MSG:
+      case PullStatus.NO_MATCHED_MSG:
+        this.nextOffset = response.nextBeginOffset;
+        if (this.processQueue.messageCount === 0) this.host.offsetStore.updateOffset(this.queue, this.nextOffset, true);
+        return;
+      case PullStatus.OFFSET_ILLEGAL:
+        this.host.logger.warn({ queue: this.queue, from: this.nextOffset, to: response.nextBeginOffset }, 'pull offset illegal; correcting');
+        this.nextOffset = response.nextBeginOffset;
+        this.processQueue.dropped = true;
+        this.host.offsetStore.updateOffset(this.queue, this.nextOffset, false);
+        this.host.offsetMoved(this.queue);
+        return;
+    }
+  }
+
+  private found(response: PullResponse): void {
+    const previousOffset = this.nextOffset;
+    this.nextOffset = response.nextBeginOffset;
+    if (response.body === null || response.body.length === 0) return;
+    const pulled = decodePulledMessages(response.body, this.queue.brokerName, response.minOffset, response.maxOffset);
+    const subscription = this.host.subscription(this.queue.topic);
+    const matching = subscription === undefined
+      ? pulled
+      : pulled.filter((message) => tagMatches(subscription, message.tags));
+    const fresh = matching.filter((message) => message.queueOffset >= previousOffset);
+    if (fresh.length === 0) {
+      if (this.processQueue.messageCount === 0) this.host.offsetStore.updateOffset(this.queue, this.nextOffset, true);
+      return;
+    }
+    this.processQueue.putMessages(fresh);
+    this.host.deliver(fresh, this.processQueue, this.queue);
+  }
+}

@@ -1,0 +1,81 @@
+import type { RemotingCommand } from '../protocol/command.js';
+import { encodeProperties } from '../protocol/properties.js';
+import { ResponseCode } from '../protocol/response-code.js';
+import { maybeCompress } from './compression.js';
+import { invalidMessage, responseError } from './errors.js';
+import { type Message, MessageProperty } from './message.js';
+import type { MessageQueue } from './message-queue.js';
+import { SendResult, SendStatus } from './send-result.js';
+import { encodeBatch as encodeBatchBody } from '../protocol/batch.js';
+import type { UniqKeyGenerator } from '../protocol/message-id.js';
+
+/**
+ * Send-path encoding: stamping the UNIQ_KEY, compressing, writing the properties string and the
+ * batch body (reference §3.3-3.6), and reading the send response. Pure functions; the hot path.
+ */
+export interface PreparedMessage {
+  body: Buffer;
+  sysFlag: number;
+  properties: string;
+  uniqKey: string;
+}
+
+/** Stamps a UNIQ_KEY (unless present) and compresses large bodies. */
+export function prepareMessage(
+  message: Message, keys: UniqKeyGenerator, compressOverBytes: number, compressLevel: number,
+): PreparedMessage {
+  let uniqKey = message.properties[MessageProperty.UNIQ_KEY];
+  if (uniqKey === undefined) {
+    uniqKey = keys.next();
+    message.properties[MessageProperty.UNIQ_KEY] = uniqKey;
+  }
+  const { body, sysFlag } = maybeCompress(message.body, compressOverBytes, compressLevel);
+  return { body, sysFlag, properties: encodeProperties(message.properties), uniqKey };
+}
+
+/**
+ * Encodes a batch body (reference §3.6): per message
+ * `TOTALSIZE i32 | MAGIC i32 (0) | BODYCRC i32 (0) | FLAG i32 | BODYLEN i32 | BODY | PROPLEN i16 | PROPERTIES`.
+ * Java's batch rules apply: one topic, no delay, not a retry topic, one WAIT value.
+ */
+export function encodeBatch(messages: readonly Message[], keys: UniqKeyGenerator): { body: Buffer; uniqKeys: string[] } {
+  const first = messages[0];
+  if (first === undefined) throw invalidMessage('a batch needs at least one message');
+  const uniqKeys: string[] = [];
+  for (const message of messages) {
+    if (message.topic !== first.topic) throw invalidMessage('The topic of the messages in one batch should be the same');
+    if (message.delayTimeLevel > 0) throw invalidMessage('TimeDelayLevel is not supported for batching');
+    if (message.topic.startsWith('%RETRY%')) throw invalidMessage('Retry Group is not supported for batching');
+    if (message.waitStoreMsgOK !== first.waitStoreMsgOK) {
+      throw invalidMessage('The waitStoreMsgOK of the messages in one batch should the same');
+    }
+    let uniqKey = message.properties[MessageProperty.UNIQ_KEY];
+    if (uniqKey === undefined) {
+      uniqKey = keys.next();
+      message.properties[MessageProperty.UNIQ_KEY] = uniqKey;
+    }
+    uniqKeys.push(uniqKey);
+  }
+  const body = encodeBatchBody(messages.map((m) => ({ flag: m.flag, body: m.body, properties: encodeProperties(m.properties) })));
+  return { body, uniqKeys };
+}
+
+const STATUS_BY_CODE: Readonly<Record<number, SendStatus>> = {
+  [ResponseCode.SUCCESS]: SendStatus.SEND_OK,
+  [ResponseCode.FLUSH_DISK_TIMEOUT]: SendStatus.FLUSH_DISK_TIMEOUT,
+  [ResponseCode.FLUSH_SLAVE_TIMEOUT]: SendStatus.FLUSH_SLAVE_TIMEOUT,
+  [ResponseCode.SLAVE_NOT_AVAILABLE]: SendStatus.SLAVE_NOT_AVAILABLE,
+};
+
+/** Reads a SEND response; throws MQResponseError for anything but the four stored codes. */
+export function parseSendResponse(response: RemotingCommand, queue: MessageQueue, msgId: string): SendResult {
+  const status = STATUS_BY_CODE[response.code];
+  if (status === undefined) throw responseError(response, `send to ${queue.topic}@${queue.brokerName}`);
+  const ext = response.extFields ?? {};
+  const queueId = ext['queueId'] === undefined ? queue.queueId : Number(ext['queueId']);
+  const resultQueue = queueId === queue.queueId ? queue : { ...queue, queueId };
+  return new SendResult(
+    status, msgId, ext['msgId'] ?? '', resultQueue, Number(ext['queueOffset'] ?? '-1'),
+    ext['MSG_REGION'] ?? 'DefaultRegion', ext['TRACE_ON'] !== 'false', ext['transactionId'],
+  );
+}

@@ -1,0 +1,132 @@
+// Proves the PushConsumer against the in-process fake NameServer + broker over loopback TCP:
+// two clustering consumers split the queues (each message consumed exactly once, disjoint
+// queue sets, via GET_CONSUMER_LIST_BY_GROUP + NOTIFY-triggered rebalance); broadcasting
+// consumers each get every message; tag subscriptions filter; RECONSUME_LATER sends the message
+// back and it is redelivered from %RETRY% with its original topic; shutdown commits offsets.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ConsumeConcurrentlyStatus, type MessageExt, Message, Producer, PushConsumer, type PushConsumerOptions,
+} from '../../../src/client/index.js';
+import { startFakeCluster } from '../../helpers/fake-broker.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'petrel-push-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function until(check: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  expect(check()).toBe(true);
+}
+
+describe('PushConsumer', () => {
+  let cluster: Awaited<ReturnType<typeof startFakeCluster>>;
+  let producer: Producer;
+  const consumers: PushConsumer[] = [];
+
+  beforeEach(async () => {
+    cluster = await startFakeCluster(1);
+    cluster.brokers[0]!.createTopic('TopicTest', 4);
+    producer = new Producer({ groupName: 'pg', namesrvAddr: cluster.namesrv.address, logDir: dir });
+    await producer.start();
+  });
+  afterEach(async () => {
+    for (const consumer of consumers.splice(0)) await consumer.shutdown();
+    await producer.shutdown();
+    await cluster.close();
+  });
+
+  function consumer(options: Partial<PushConsumerOptions>, sink: MessageExt[], expression = '*'): PushConsumer {
+    const created = new PushConsumer({
+      groupName: 'cg', namesrvAddr: cluster.namesrv.address, logDir: dir, offsetStoreDir: dir,
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET', rebalanceIntervalMs: 200, ...options,
+    });
+    created.subscribe('TopicTest', expression);
+    created.registerMessageListener(async (messages) => {
+      sink.push(...messages);
+      return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+    });
+    consumers.push(created);
+    return created;
+  }
+
+  async function sendAll(count: number, tag = 'TagA'): Promise<void> {
+    for (let i = 0; i < count; i++) await producer.send(new Message('TopicTest', tag, `m${i}`));
+  }
+
+  it('splits queues between two clustering consumers, each message once', async () => {
+    const a: MessageExt[] = [];
+    const b: MessageExt[] = [];
+    const first = consumer({}, a);
+    const second = consumer({}, b);
+    await first.start();
+    await second.start();
+    await until(() => first.ownedQueues().filter((q) => q.topic === 'TopicTest').length === 2
+      && second.ownedQueues().filter((q) => q.topic === 'TopicTest').length === 2);
+    await sendAll(40);
+    await until(() => a.length + b.length >= 40);
+    await new Promise((r) => setTimeout(r, 300));
+    const bodies = [...a, ...b].map((m) => m.body.toString()).sort();
+    expect(bodies).toEqual(Array.from({ length: 40 }, (_, i) => `m${i}`).sort());
+    expect(a.length).toBeGreaterThan(0);
+    expect(b.length).toBeGreaterThan(0);
+    const queuesA = new Set(a.map((m) => m.queueId));
+    expect(b.every((m) => !queuesA.has(m.queueId))).toBe(true);
+  });
+
+  it('broadcasts every message to every consumer', async () => {
+    const a: MessageExt[] = [];
+    const b: MessageExt[] = [];
+    await consumer({ messageModel: 'BROADCASTING', instanceName: 'one' }, a).start();
+    await consumer({ messageModel: 'BROADCASTING', instanceName: 'two' }, b).start();
+    await sendAll(12);
+    await until(() => a.length >= 12 && b.length >= 12);
+    expect(a.map((m) => m.body.toString()).sort()).toEqual(b.map((m) => m.body.toString()).sort());
+  });
+
+  it('filters by tag expression', async () => {
+    const got: MessageExt[] = [];
+    await consumer({}, got, 'TagA || TagC').start();
+    await sendAll(3, 'TagA');
+    await sendAll(3, 'TagB');
+    await sendAll(3, 'TagC');
+    await until(() => got.length >= 6);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(got.map((m) => m.tags).sort()).toEqual(['TagA', 'TagA', 'TagA', 'TagC', 'TagC', 'TagC']);
+    expect(got[0]!.msgId).toMatch(/^[0-9A-F]{32}$/);
+    expect(got[0]!.storeTimestamp).toBeGreaterThan(0);
+  });
+
+  it('sends failures back and redelivers them with the original topic', async () => {
+    const seen: MessageExt[] = [];
+    const created = new PushConsumer({
+      groupName: 'cg', namesrvAddr: cluster.namesrv.address, logDir: dir, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+    });
+    created.subscribe('TopicTest', '*');
+    created.registerMessageListener((messages) => {
+      seen.push(...messages);
+      return messages[0]!.reconsumeTimes === 0 ? ConsumeConcurrentlyStatus.RECONSUME_LATER : ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
+    });
+    consumers.push(created);
+    await created.start();
+    await producer.send(new Message('TopicTest', 'TagA', 'again'));
+    await until(() => seen.length >= 2);
+    expect(seen[1]!.topic).toBe('TopicTest');
+    expect(seen[1]!.reconsumeTimes).toBe(1);
+    expect(seen[1]!.body.toString()).toBe('again');
+  });
+
+  it('commits offsets to the broker on shutdown', async () => {
+    const got: MessageExt[] = [];
+    const created = consumer({}, got);
+    await created.start();
+    await sendAll(8);
+    await until(() => got.length >= 8);
+    await created.shutdown();
+    const committed = [...cluster.brokers[0]!.offsets.entries()]
+      .filter(([key]) => key.startsWith('cg@TopicTest#')).reduce((sum, [, offset]) => sum + offset, 0);
+    expect(committed).toBe(8);
+  });
+});
