@@ -23,8 +23,14 @@ export interface StoreFacade {
   searchOffsetByTimestamp(topic: string, queueId: number, timestampMs: number): Promise<number>;
   /** The message stored at `physicalOffset`, or null when there is none (or it is gone). */
   readMessage(physicalOffset: number): Promise<StoredMessage | null>;
-  /** Up to `countMax` consume-queue entries from `fromQueueOffset` (fewer at the tail). */
-  readQueue(topic: string, queueId: number, fromQueueOffset: number, countMax: number): Promise<QueueEntry[]>;
+  /**
+   * The messages from `fromQueueOffset` on whose consume-queue tagsCode passes `isDue`, stopping
+   * at the first one that does not (or after `countMax`): a contiguous prefix of the queue. The
+   * delay scheduler reads `SCHEDULE_TOPIC_XXXX` with it (tagsCode = due time).
+   */
+  readDuePrefix(
+    topic: string, queueId: number, fromQueueOffset: number, countMax: number, isDue: (tagsCode: number) => boolean,
+  ): Promise<StoredMessage[]>;
   /** Appends one message built by the control plane. */
   append(message: MessageToAppend): Promise<AppendOutcome>;
   /** Drops a topic's consume queues (DELETE_TOPIC_IN_BROKER). */
@@ -49,14 +55,6 @@ export interface StoredMessage {
   physicalOffset: number;
   queueOffset: number;
   preparedTransactionOffset: number;
-}
-
-export interface QueueEntry {
-  queueOffset: number;
-  physicalOffset: number;
-  sizeBytes: number;
-  /** Tag hash, or for SCHEDULE_TOPIC_XXXX entries the delivery time in epoch ms. */
-  tagsCode: number;
 }
 
 export interface MessageToAppend {

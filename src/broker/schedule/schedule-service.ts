@@ -80,22 +80,21 @@ export class ScheduleService {
     let nextOffset = Math.max(delayOffsets.get(level), store.minOffset(topic, queueId));
     if (nextOffset >= store.maxOffset(topic, queueId)) return 0;
     const levelDelayMs = this.options.levelsMs[level - 1] ?? 0;
-    const entries = await store.readQueue(topic, queueId, nextOffset, SCHEDULE_ENTRIES_PER_ROUND_MAX);
+    const nowMs = clock.nowMs();
+    // A due time further away than the level's delay (clock moved back) counts as due now.
+    const isDue = (dueMs: number): boolean => dueMs <= nowMs || dueMs > nowMs + levelDelayMs;
+    const due = await store.readDuePrefix(topic, queueId, nextOffset, SCHEDULE_ENTRIES_PER_ROUND_MAX, isDue);
     let delivered = 0;
-    for (const entry of entries) {
-      const nowMs = clock.nowMs();
-      const dueMs = entry.tagsCode > nowMs + levelDelayMs ? nowMs : entry.tagsCode;
-      if (dueMs > nowMs) break;
-      const stored = await store.readMessage(entry.physicalOffset);
-      const real = stored === null ? null : fromScheduled(stored);
+    for (const stored of due) {
+      const real = fromScheduled(stored);
       if (real === null) {
-        this.options.logger.warn({ level, queueOffset: entry.queueOffset }, 'schedule entry unreadable; skipped');
+        this.options.logger.warn({ level, queueOffset: stored.queueOffset }, 'schedule entry without REAL_TOPIC; skipped');
       } else {
         const outcome = await store.append(real);
         if (outcome.status !== 'ok') throw new Error(`redelivery to ${real.topic} refused: ${outcome.status}`);
         delivered++;
       }
-      nextOffset = entry.queueOffset + 1;
+      nextOffset = stored.queueOffset + 1;
       delayOffsets.set(level, nextOffset);
     }
     return delivered;

@@ -4,7 +4,7 @@
 import type { RemotingCommand } from '../../../src/protocol/command.js';
 import type { Channel } from '../../../src/remoting/channel.js';
 import type {
-  AppendOutcome, MessageToAppend, QueueEntry, StoreFacade, StoreRuntimeStats, StoredMessage,
+  AppendOutcome, MessageToAppend, StoreFacade, StoreRuntimeStats, StoredMessage,
 } from '../../../src/broker/store-facade.js';
 
 let nextId = 1000;
@@ -36,7 +36,9 @@ export class FakeChannel implements Channel {
   }
 }
 
-interface FakeEntry extends QueueEntry {
+interface FakeEntry {
+  physicalOffset: number;
+  tagsCode: number;
   storeTimestampMs: number;
 }
 
@@ -81,8 +83,16 @@ export class FakeStore implements StoreFacade {
     return this.messages.get(physicalOffset) ?? null;
   }
 
-  async readQueue(topic: string, queueId: number, fromQueueOffset: number, countMax: number): Promise<QueueEntry[]> {
-    return (this.queues.get(this.key(topic, queueId)) ?? []).slice(fromQueueOffset, fromQueueOffset + countMax);
+  async readDuePrefix(
+    topic: string, queueId: number, fromQueueOffset: number, countMax: number, isDue: (tagsCode: number) => boolean,
+  ): Promise<StoredMessage[]> {
+    const due: StoredMessage[] = [];
+    for (const entry of (this.queues.get(this.key(topic, queueId)) ?? []).slice(fromQueueOffset, fromQueueOffset + countMax)) {
+      if (!isDue(entry.tagsCode)) break;
+      const message = this.messages.get(entry.physicalOffset);
+      if (message !== undefined) due.push(message);
+    }
+    return due;
   }
 
   async append(message: MessageToAppend): Promise<AppendOutcome> {
@@ -95,9 +105,7 @@ export class FakeStore implements StoreFacade {
     this.nextPhysicalOffset += 100 + message.body.length;
     const storeTimestampMs = this.nowMs();
     const queueOffset = entries.length;
-    entries.push({
-      queueOffset, physicalOffset, sizeBytes: 100, tagsCode: message.tagsCodeOverride ?? 0, storeTimestampMs,
-    });
+    entries.push({ physicalOffset, tagsCode: message.tagsCodeOverride ?? 0, storeTimestampMs });
     this.messages.set(physicalOffset, {
       topic: message.topic, queueId: message.queueId, flag: message.flag, body: message.body,
       properties: { ...message.properties }, sysFlag: message.sysFlag, bornTimestampMs: message.bornTimestampMs,
