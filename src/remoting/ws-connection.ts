@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { ErrorCode, PetrelError } from '../common/errors.js';
 import { WS_COALESCE_BYTES_MAX, WS_MESSAGE_BYTES_MAX } from '../common/limits.js';
 import type { Connection, ConnectionFactory, ConnectOptions } from './connection.js';
-import { parseAddress } from './connection.js';
+import { parseAddress, registerConnectionFactory } from './connection.js';
 import { coalesceUnits } from './ws-channel.js';
 
 /**
@@ -168,3 +168,6 @@ export function connectWs(
 export function wsConnectionFactory(wsOptions: WsConnectOptions = {}): ConnectionFactory {
   return (address, options) => connectWs(address, options, wsOptions);
 }
+
+// Importing this module makes `new RemotingClient({ transport: 'ws' })` work.
+registerConnectionFactory('ws', wsConnectionFactory());
