@@ -8,7 +8,7 @@ import type { SnapshotTables } from './snapshot-tables.js';
  * postMessage round trip. A topic the control plane creates is put into the local tables at
  * once, so the next send does not ask again before the new snapshot arrives.
  */
-export type ControlSender = (message: DataPlaneMessage) => Promise<DataPlaneReply>;
+export type ControlSender = (message: DataPlaneMessage) => DataPlaneReply | Promise<DataPlaneReply>;
 
 export function createControlPort(send: ControlSender, tables: SnapshotTables, onError: (error: unknown) => void): ControlPort {
   const topicReply = async (name: string, message: DataPlaneMessage): Promise<TopicView | null> => {
@@ -28,7 +28,9 @@ export function createControlPort(send: ControlSender, tables: SnapshotTables, o
     createSystemTopic: (topic, queueNums, perm) =>
       topicReply(topic, { kind: 'create-system-topic', topic, queueNums, perm }),
     commitOffset(_clientAddress, group, topic, queueId, queueOffset) {
-      send({ kind: 'commit-offset', group, topic, queueId, queueOffset }).catch(onError);
+      Promise.resolve()
+        .then(() => send({ kind: 'commit-offset', group, topic, queueId, queueOffset }))
+        .catch(onError);
     },
     async findSubscription(group, topic): Promise<RegisteredSubscription | null> {
       const reply = await send({ kind: 'find-subscription', group, topic });
