@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE_MODULES := node_modules/.install-stamp
 
-.PHONY: help install build run test check lint typecheck bench bench-store soak clean
+.PHONY: help install build run test check lint typecheck bench bench-store soak clean bench-load bench-compare
 
 help:            ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -39,6 +39,15 @@ bench: build     ## micro-benchmarks (tinybench); BENCH_LARGE=1 for the large in
 
 bench-store: build ## store append throughput vs the raw disk floor; ends with one JSON line
 	node dist/bench/store/store.bench.js
+
+bench-load: build ## OMB workloads through bin/mqbench: WORKLOADS=... DRIVERS=... (default: smoke on petrel-tcp)
+	node dist/src/cli/mqbench.js run $(or $(WORKLOADS),bench/load/workloads/smoke-1-topic-128b.yaml) \
+	  --drivers $(or $(DRIVERS),bench/load/drivers/petrel-tcp.yaml)
+
+bench-compare: build ## Petrel vs Redis Streams vs NATS JetStream on loopback; ends with one JSON line
+	@command -v redis-server >/dev/null && command -v nats-server >/dev/null || \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server nats-server; }
+	node dist/src/cli/mqbench.js compare $(COMPARE_ARGS)
 
 soak: build      ## WebSocket soak: 1 GiB of sends + 2 GiB of pulls over uWS, every CRC checked; one JSON line
 	node dist/bench/soak/ws-soak.js
