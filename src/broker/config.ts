@@ -80,6 +80,8 @@ export type BrokerConfig = ConfigOf<typeof brokerSchema>;
 /** Values derived once from the loaded config (STYLE §9: derive, assert, freeze, pass). */
 export interface BrokerRuntime {
   readonly brokerIp: string;
+  /** The TCP remoting port actually bound (config listenPort, or the one picked for 0). */
+  readonly listenPort: number;
   readonly haIp: string;
   readonly brokerAddress: string;
   readonly haAddress: string;
@@ -96,6 +98,7 @@ export function deriveRuntime(config: BrokerConfig, listenPort = config.listenPo
   const storeRoot = expandHome(config.storePathRootDir);
   return Object.freeze({
     brokerIp,
+    listenPort,
     haIp,
     brokerAddress: `${brokerIp}:${listenPort}`,
     haAddress: `${haIp}:${listenPort + 1}`,
