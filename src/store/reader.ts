@@ -1,0 +1,346 @@
+import { join } from 'node:path';
+import { assert } from '../common/assert.js';
+import { ErrorCode, PetrelError } from '../common/errors.js';
+import { MESSAGE_MAGIC, RecordPosition, storeTimestampPosition } from '../protocol/record-layout.js';
+import { FdCache, readCommitLog } from './commit-log.js';
+import type { StoreLayout } from './config.js';
+import { CQ_ENTRY_BYTES, QueueGeometry, entryPhysicalOffset, entrySize, entryTagsCode, queueDir } from './consume-queue.js';
+import { type FileIo, nodeFileIo } from './file-io.js';
+import {
+  INDEX_HEADER_BYTES, type IndexHeader, indexKeyHash, listIndexFiles, readIndexHeader, topicHashPrefix, walkIndexChain,
+} from './index-file.js';
+import { bodyCrc, indexKeysOf, readI64, recordFields } from './record-access.js';
+import { Big, SharedState, SlotDirectory, Word } from './shared-state.js';
+import { TailCache } from './tail-cache.js';
+import {
+  GetMessageStatus, type GetMessagesResult, type MessageFilter, type QueryByKeyResult,
+} from './types.js';
+
+/** What a reader needs; plain data, structured-cloneable (post it to a dispatch worker). */
+export interface ReaderPort {
+  readonly kind: 'petrel-store-reader';
+  readonly layout: StoreLayout;
+  readonly control: SharedArrayBuffer;
+  readonly tailCache: SharedArrayBuffer;
+  readonly indexSlots: SharedArrayBuffer | null;
+}
+
+type WaitAsync = (array: Int32Array, index: number, value: number, timeoutMs: number) =>
+  { async: false; value: string } | { async: true; value: Promise<string> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
+
+/** Entries scanned per pull at least (RocketMQ's maxFilterMessageCount: 16000 bytes / 20). */
+const SCAN_ENTRIES_MIN = 800;
+const ENTRY_CHUNK = 1024;
+
+/**
+ * The read side, usable in any thread. Synchronous positional reads: the store's files are only
+ * appended below published offsets, so no locking is needed. Reads never go past the published
+ * max offsets; hot bytes come from the shared tail cache; records read from files are verified
+ * (magic, size, physical offset, body CRC) and a corrupt one is skipped (getMessages) or
+ * refused with ERR_STORE_CORRUPT (readRecord). Not thread-safe: one reader per thread.
+ */
+export class StoreReader {
+  readonly layout: StoreLayout;
+  private readonly shared: SharedState;
+  private readonly slots: SlotDirectory;
+  private readonly tail: TailCache;
+  private readonly fds: FdCache;
+  private readonly geometry: QueueGeometry;
+  private readonly indexSlots: Int32Array | null;
+  private readonly entries = Buffer.alloc(ENTRY_CHUNK * CQ_ENTRY_BYTES);
+  private readonly probe = Buffer.alloc(128);
+  /** Records skipped because they failed verification. */
+  corruptRecordCount = 0;
+
+  constructor(port: ReaderPort, private readonly io: FileIo = nodeFileIo) {
+    assert(port.kind === 'petrel-store-reader', 'not a store reader port');
+    this.layout = port.layout;
+    this.shared = new SharedState(port.control, port.layout.queueSlotsMax);
+    this.slots = new SlotDirectory(this.shared);
+    this.tail = new TailCache(port.tailCache, this.shared);
+    this.fds = new FdCache(io);
+    this.geometry = new QueueGeometry(port.layout.cqFileBytes);
+    this.indexSlots = port.indexSlots === null ? null : new Int32Array(port.indexSlots);
+  }
+
+  minOffset(topic: string, queueId: number): number {
+    const slot = this.slots.find(topic, queueId);
+    return slot < 0 ? 0 : this.shared.minQueueOffset(slot);
+  }
+
+  maxOffset(topic: string, queueId: number): number {
+    const slot = this.slots.find(topic, queueId);
+    return slot < 0 ? 0 : this.shared.maxQueueOffset(slot);
+  }
+
+  /** Bumped after every publish (any queue). */
+  changeSequence(): number {
+    return Atomics.load(this.shared.words, Word.CHANGE_SEQUENCE);
+  }
+
+  /** Resolves true when the change sequence moved past `seenSequence`, false on timeout. */
+  async waitForChange(seenSequence: number, timeoutMs: number): Promise<boolean> {
+    const result = waitAsync(this.shared.words, Word.CHANGE_SEQUENCE, seenSequence, timeoutMs);
+    const outcome = result.async ? await result.value : result.value;
+    return outcome !== 'timed-out';
+  }
+
+  /** A counter that moves whenever the queue's max offset moves (-1 for an unknown queue). */
+  queueVersion(topic: string, queueId: number): number {
+    const slot = this.slots.find(topic, queueId);
+    return slot < 0 ? -1 : Atomics.load(this.shared.slotWords, this.shared.slotChangeWord(slot));
+  }
+
+  getMessages(
+    topic: string, queueId: number, queueOffset: number, maxCount: number, maxBytes: number, filter?: MessageFilter,
+  ): GetMessagesResult {
+    assert(Number.isSafeInteger(queueOffset) && maxCount > 0 && maxBytes > 0, 'bad getMessages arguments');
+    const slot = this.slots.find(topic, queueId);
+    const minOffset = slot < 0 ? 0 : this.shared.minQueueOffset(slot);
+    const maxOffset = slot < 0 ? 0 : this.shared.maxQueueOffset(slot);
+    const answer = (status: GetMessageStatus, nextBeginOffset: number, body: Buffer = EMPTY, messageCount = 0): GetMessagesResult =>
+      ({ status, body, messageCount, nextBeginOffset, minOffset, maxOffset });
+    if (maxOffset === 0) return answer(GetMessageStatus.NO_MESSAGE_IN_QUEUE, 0);
+    if (queueOffset < minOffset) return answer(GetMessageStatus.OFFSET_TOO_SMALL, minOffset);
+    if (queueOffset === maxOffset) return answer(GetMessageStatus.OFFSET_OVERFLOW_ONE, queueOffset);
+    if (queueOffset > maxOffset) return answer(GetMessageStatus.OFFSET_OVERFLOW_BADLY, maxOffset);
+    const dir = queueDir(this.layout.consumeQueueDir, topic, queueId);
+    const picked = this.pick(dir, queueOffset, Math.min(maxOffset - queueOffset, Math.max(maxCount, SCAN_ENTRIES_MIN)), maxCount, maxBytes, filter);
+    if (picked === null) {
+      const nextFile = queueOffset + this.geometry.entriesPerFile - (queueOffset % this.geometry.entriesPerFile);
+      return answer(GetMessageStatus.OFFSET_FOUND_NULL, nextFile);
+    }
+    const { body, count } = this.assemble(picked, filter);
+    const next = queueOffset + picked.scanned;
+    if (count > 0) return answer(GetMessageStatus.FOUND, next, body, count);
+    return answer(picked.removed > 0 && picked.physical.length === 0 ? GetMessageStatus.MESSAGE_WAS_REMOVING : GetMessageStatus.NO_MATCHED_MESSAGE, next);
+  }
+
+  /** Chooses consume-queue entries (tag filter, count and byte bounds); null when none could be read. */
+  private pick(dir: string, queueOffset: number, scanMax: number, maxCount: number, maxBytes: number, filter?: MessageFilter): Picked | null {
+    const picked: Picked = { physical: [], sizes: [], scanned: 0, removed: 0, bytes: 0 };
+    const minPhysical = this.shared.load(Big.MIN_PHYSICAL);
+    while (picked.scanned < scanMax) {
+      const want = Math.min(ENTRY_CHUNK, scanMax - picked.scanned);
+      const read = this.geometry.readEntries(this.io, this.fds, dir, queueOffset + picked.scanned, want, this.entries);
+      if (read === 0) return picked.scanned === 0 ? null : picked;
+      for (let i = 0; i < read; i++) {
+        const position = i * CQ_ENTRY_BYTES;
+        const physicalOffset = entryPhysicalOffset(this.entries, position);
+        const size = entrySize(this.entries, position);
+        if (picked.physical.length >= maxCount || (picked.bytes + size > maxBytes && picked.physical.length > 0)) return picked;
+        picked.scanned++;
+        if (physicalOffset < minPhysical) {
+          picked.removed++;
+          continue;
+        }
+        if (filter?.matchTagsCode !== undefined && !filter.matchTagsCode(entryTagsCode(this.entries, position))) continue;
+        picked.physical.push(physicalOffset);
+        picked.sizes.push(size);
+        picked.bytes += size;
+      }
+    }
+    return picked;
+  }
+
+  /** Copies the picked records into one buffer, verifying each; applies the record filter. */
+  private assemble(picked: Picked, filter?: MessageFilter): { body: Buffer; count: number } {
+    const body = Buffer.alloc(picked.bytes);
+    let position = 0;
+    let count = 0;
+    for (let i = 0; i < picked.physical.length; i++) {
+      const physicalOffset = picked.physical[i] as number;
+      const size = picked.sizes[i] as number;
+      if (!this.readInto(physicalOffset, size, body, position)) {
+        this.corruptRecordCount++;
+        continue;
+      }
+      if (filter?.matchRecord !== undefined && !filter.matchRecord(body.subarray(position, position + size))) continue;
+      position += size;
+      count++;
+    }
+    return { body: position === body.length ? body : body.subarray(0, position), count };
+  }
+
+  /** Reads one whole record into `target`; false when it is missing or fails verification. */
+  private readInto(physicalOffset: number, size: number, target: Buffer, position: number): boolean {
+    assert(physicalOffset + size <= this.shared.load(Big.MAX_PHYSICAL), 'read past the published commit log');
+    const fromTail = this.tail.read(physicalOffset, target, position, size);
+    if (!fromTail) {
+      const read = readCommitLog(this.io, this.fds, this.layout.commitLogDir, this.layout.segmentBytes, physicalOffset, target, position, size);
+      if (read !== size) return false;
+    }
+    return verifyRecord(target, position, size, physicalOffset, !fromTail);
+  }
+
+  /** The exact bytes of the record at `physicalOffset`, or null when there is none. */
+  readRecord(physicalOffset: number): Buffer | null {
+    if (physicalOffset < this.shared.load(Big.MIN_PHYSICAL)) return null;
+    if (physicalOffset + 8 > this.shared.load(Big.MAX_PHYSICAL)) return null;
+    const segmentEnd = physicalOffset - (physicalOffset % this.layout.segmentBytes) + this.layout.segmentBytes;
+    if (!this.readHead(physicalOffset, Math.min(8, segmentEnd - physicalOffset))) return null;
+    if (this.probe.readInt32BE(4) !== MESSAGE_MAGIC) return null;
+    const size = this.probe.readInt32BE(0);
+    if (size <= 0 || physicalOffset + size > this.shared.load(Big.MAX_PHYSICAL)) return null;
+    const record = Buffer.alloc(size);
+    if (!this.readInto(physicalOffset, size, record, 0)) {
+      throw new PetrelError(ErrorCode.ERR_STORE_CORRUPT, `record at ${physicalOffset} fails verification`);
+    }
+    return record;
+  }
+
+  private readHead(physicalOffset: number, length: number): boolean {
+    if (this.tail.read(physicalOffset, this.probe, 0, length)) return true;
+    return readCommitLog(this.io, this.fds, this.layout.commitLogDir, this.layout.segmentBytes, physicalOffset, this.probe, 0, length) === length;
+  }
+
+  /** STORETIMESTAMP of the record at `physicalOffset`, or -1. */
+  storeTimestampAt(physicalOffset: number): number {
+    if (physicalOffset < this.shared.load(Big.MIN_PHYSICAL) || physicalOffset + 72 > this.shared.load(Big.MAX_PHYSICAL)) return -1;
+    if (!this.readHead(physicalOffset, 72)) return -1;
+    return readI64(this.probe, storeTimestampPosition(this.probe.readInt32BE(RecordPosition.SYS_FLAG)));
+  }
+
+  /** Store time of the first retained message of the queue, or -1. */
+  earliestStoreTime(topic: string, queueId: number): number {
+    const slot = this.slots.find(topic, queueId);
+    if (slot < 0) return -1;
+    const minOffset = this.shared.minQueueOffset(slot);
+    if (minOffset >= this.shared.maxQueueOffset(slot)) return -1;
+    return this.storeTimeOfQueueOffset(queueDir(this.layout.consumeQueueDir, topic, queueId), minOffset);
+  }
+
+  private storeTimeOfQueueOffset(dir: string, queueOffset: number): number {
+    if (this.geometry.readEntries(this.io, this.fds, dir, queueOffset, 1, this.entries) !== 1) return -1;
+    return this.storeTimestampAt(entryPhysicalOffset(this.entries, 0));
+  }
+
+  /**
+   * Queue offset whose store time is closest to `timestampMs` (exact match wins; reference
+   * §2.4 SEARCH_OFFSET_BY_TIMESTAMP); 0 for an empty or unknown queue.
+   */
+  offsetByTimestamp(topic: string, queueId: number, timestampMs: number): number {
+    const slot = this.slots.find(topic, queueId);
+    if (slot < 0) return 0;
+    const minOffset = this.shared.minQueueOffset(slot);
+    const maxOffset = this.shared.maxQueueOffset(slot);
+    if (minOffset >= maxOffset) return 0;
+    const dir = queueDir(this.layout.consumeQueueDir, topic, queueId);
+    let low = minOffset;
+    let high = maxOffset;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      if (this.storeTimeOfQueueOffset(dir, middle) < timestampMs) low = middle + 1;
+      else high = middle;
+    }
+    if (low === maxOffset) return maxOffset - 1;
+    const atLow = this.storeTimeOfQueueOffset(dir, low);
+    if (atLow === timestampMs || low === minOffset) return low;
+    const before = this.storeTimeOfQueueOffset(dir, low - 1);
+    return Math.abs(timestampMs - before) <= Math.abs(atLow - timestampMs) ? low - 1 : low;
+  }
+
+  /** Records whose KEYS or UNIQ_KEY equal `key`, newest first, within [beginMs, endMs]. */
+  queryByKey(topic: string, key: string, maxCount: number, beginMs: number, endMs: number): QueryByKeyResult {
+    const offsets = this.indexLookup(indexKeyHash(topicHashPrefix(topic), key), maxCount * 4, beginMs, endMs);
+    const records: Buffer[] = [];
+    const physicalOffsets: number[] = [];
+    for (const physicalOffset of offsets) {
+      if (records.length >= maxCount) break;
+      let record: Buffer | null;
+      try {
+        record = this.readRecord(physicalOffset);
+      } catch {
+        record = null;
+      }
+      if (record === null || !recordHasKey(record, topic, key)) continue;
+      records.push(record);
+      physicalOffsets.push(physicalOffset);
+    }
+    return {
+      body: Buffer.concat(records),
+      messageCount: records.length,
+      physicalOffsets,
+      indexLastUpdateTimestamp: this.shared.load(Big.INDEX_END_TIMESTAMP),
+      indexLastUpdatePhyoffset: this.shared.load(Big.INDEX_END_PHYSICAL),
+    };
+  }
+
+  private indexLookup(keyHash: number, maxCount: number, beginMs: number, endMs: number): number[] {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const generation = Atomics.load(this.shared.words, Word.INDEX_GENERATION);
+      const found = this.indexLookupOnce(keyHash, maxCount, beginMs, endMs);
+      if (Atomics.load(this.shared.words, Word.INDEX_GENERATION) === generation) return [...new Set(found)];
+    }
+    return [];
+  }
+
+  private indexLookupOnce(keyHash: number, maxCount: number, beginMs: number, endMs: number): number[] {
+    const found: number[] = [];
+    const dir = this.layout.indexDir;
+    const currentName = String(this.shared.load(Big.INDEX_NAME_HIGH)).padStart(9, '0')
+      + String(this.shared.load(Big.INDEX_NAME_LOW)).padStart(8, '0');
+    const slotCount = this.layout.indexSlotCount;
+    const names = listIndexFiles(this.io, dir).reverse();
+    for (const name of names) {
+      if (found.length >= maxCount) break;
+      const fd = this.fds.get(join(dir, name));
+      if (fd < 0) continue;
+      const header = readIndexHeader(this.io, fd);
+      if (header === null) continue;
+      const isCurrent = name === currentName && this.indexSlots !== null;
+      const current = isCurrent ? this.currentHeader(header) : header;
+      if (current.indexCount <= 1 || current.endTimestamp < beginMs || current.beginTimestamp > endMs + 1000) continue;
+      const slotValue = isCurrent ? (this.indexSlots as Int32Array)[keyHash % slotCount] as number : this.fileSlot(fd, keyHash % slotCount);
+      walkIndexChain(this.io, fd, current, slotCount, slotValue, keyHash, beginMs, endMs, maxCount, current.indexCount, found);
+    }
+    return found;
+  }
+
+  private currentHeader(fileHeader: IndexHeader): IndexHeader {
+    return {
+      ...fileHeader,
+      beginTimestamp: this.shared.load(Big.INDEX_BEGIN_TIMESTAMP),
+      endTimestamp: this.shared.load(Big.INDEX_END_TIMESTAMP),
+      indexCount: Atomics.load(this.shared.words, Word.INDEX_COUNT),
+    };
+  }
+
+  private fileSlot(fd: number, slot: number): number {
+    const read = this.io.read(fd, this.probe, 0, 4, INDEX_HEADER_BYTES + slot * 4);
+    return read === 4 ? this.probe.readInt32BE(0) : 0;
+  }
+
+  close(): void {
+    this.fds.closeAll();
+  }
+}
+
+interface Picked {
+  physical: number[];
+  sizes: number[];
+  scanned: number;
+  removed: number;
+  bytes: number;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Pair assertion on read: the record is the one the consume queue points at, intact. */
+function verifyRecord(buffer: Buffer, position: number, size: number, physicalOffset: number, checkCrc: boolean): boolean {
+  if (buffer.readInt32BE(position) !== size) return false;
+  if (buffer.readInt32BE(position + RecordPosition.MAGIC) !== MESSAGE_MAGIC) return false;
+  if (readI64(buffer, position + RecordPosition.PHYSICAL_OFFSET) !== physicalOffset) return false;
+  if (!checkCrc) return true;
+  const fields = recordFields(buffer, position, size);
+  if (fields === null) return false;
+  return bodyCrc(buffer, fields.bodyStart, fields.bodyEnd) === buffer.readInt32BE(position + RecordPosition.BODY_CRC);
+}
+
+function recordHasKey(record: Buffer, topic: string, key: string): boolean {
+  const fields = recordFields(record, 0, record.length);
+  if (fields === null) return false;
+  if (record.toString('utf8', fields.topicStart, fields.topicEnd) !== topic) return false;
+  return indexKeysOf(record.toString('utf8', fields.propertiesStart, fields.propertiesEnd)).includes(key);
+}

@@ -1,0 +1,54 @@
+import { assert } from '../common/assert.js';
+import { Big, type SharedState } from './shared-state.js';
+
+/**
+ * The newest commit-log bytes in a SharedArrayBuffer, at `physicalOffset mod size`, so readers in
+ * any thread serve hot pulls without touching the files.
+ *
+ * Writer (store worker only): before overwriting a region it advances the shared TAIL_START past
+ * the bytes it is about to destroy, then copies. Reader: loads TAIL_START, copies, loads it
+ * again; the copy is good only if the wanted range starts at or above both loads (a seqlock
+ * without a lock). Readers also never ask beyond the published MAX_PHYSICAL.
+ */
+export class TailCache {
+  private readonly bytes: Buffer;
+  readonly sizeBytes: number;
+
+  constructor(readonly buffer: SharedArrayBuffer, private readonly state: SharedState) {
+    this.sizeBytes = buffer.byteLength;
+    assert(this.sizeBytes % 8 === 0, 'tail cache size must be a multiple of 8');
+    this.bytes = Buffer.from(buffer);
+  }
+
+  /** Writer: the bytes of [physicalOffset, physicalOffset + length) are `source[start...]`. */
+  write(physicalOffset: number, source: Buffer, start: number, length: number): void {
+    if (length === 0) return;
+    if (length >= this.sizeBytes) {
+      const skip = length - this.sizeBytes;
+      this.write(physicalOffset + skip, source, start + skip, this.sizeBytes);
+      return;
+    }
+    const newTailStart = physicalOffset + length - this.sizeBytes;
+    if (newTailStart > this.state.load(Big.TAIL_START)) this.state.store(Big.TAIL_START, newTailStart);
+    const index = physicalOffset % this.sizeBytes;
+    const firstPart = Math.min(length, this.sizeBytes - index);
+    source.copy(this.bytes, index, start, start + firstPart);
+    if (firstPart < length) source.copy(this.bytes, 0, start + firstPart, start + length);
+  }
+
+  /** Writer, after recovery: nothing below `physicalOffset` is cached. */
+  reset(physicalOffset: number): void {
+    this.state.store(Big.TAIL_START, physicalOffset);
+  }
+
+  /** Reader: copies the range into `target`; false when it is not (or no longer) cached. */
+  read(physicalOffset: number, target: Buffer, targetPosition: number, length: number): boolean {
+    if (length > this.sizeBytes) return false;
+    if (physicalOffset < this.state.load(Big.TAIL_START)) return false;
+    const index = physicalOffset % this.sizeBytes;
+    const firstPart = Math.min(length, this.sizeBytes - index);
+    this.bytes.copy(target, targetPosition, index, index + firstPart);
+    if (firstPart < length) this.bytes.copy(target, targetPosition + firstPart, 0, length - firstPart);
+    return physicalOffset >= this.state.load(Big.TAIL_START);
+  }
+}

@@ -1,0 +1,395 @@
+import { join } from 'node:path';
+import { assert } from '../common/assert.js';
+import { BLANK_RECORD_BYTES, RecordPosition } from '../protocol/record-layout.js';
+import { CommitLogFiles, writeBlank } from './commit-log.js';
+import type { StoreLayout } from './config.js';
+import { CQ_ENTRY_BYTES, QueueGeometry, WriteFdPool, queueDir, writeEntry } from './consume-queue.js';
+import type { FileIo } from './file-io.js';
+import { IndexWriter, indexKeyHash, topicHashPrefix } from './index-file.js';
+import {
+  encodeStoreHost, indexKeysOf, isTransactionSkipped, recordFields, stampRecord,
+} from './record-access.js';
+import { Big, Health, type SharedState, Word } from './shared-state.js';
+import type { TailCache } from './tail-cache.js';
+
+/**
+ * The single-writer engine (runs in the store worker; tests drive it directly, without threads).
+ * A batch is built with `beginBatch` + `add` (records are copied into one preallocated buffer and
+ * stamped there) and made visible with `commitBatch`: one positional write per segment run, the
+ * tail-cache copy, one write per touched consume queue, the index entries, then the shared max
+ * offsets. Nothing is published before its bytes are in the page cache.
+ *
+ * Durability contract: after `commitBatch` returns true the batch is in the page cache and
+ * readable; it is durable once the flusher's FLUSHED_PHYSICAL passes its end.
+ */
+export const AddCode = {
+  /** The batch buffer is full: commit, then add again. */
+  BATCH_FULL: -1,
+  NOT_WRITABLE: -2,
+  TOO_LARGE: -3,
+} as const;
+
+export interface QueueState {
+  readonly slot: number;
+  readonly topic: string;
+  readonly queueId: number;
+  readonly dir: string;
+  readonly hashPrefix: number;
+  nextQueueOffset: number;
+  minQueueOffset: number;
+  staged: Buffer;
+  stagedCount: number;
+  stagedFirst: number;
+  dirReady: boolean;
+}
+
+interface Run {
+  physicalOffset: number;
+  batchStart: number;
+  length: number;
+}
+
+export class StoreWriter {
+  readonly commitLog: CommitLogFiles;
+  readonly geometry: QueueGeometry;
+  readonly cqFds: WriteFdPool;
+  readonly index: IndexWriter | null;
+  private readonly batch: Buffer;
+  private readonly storeHost: Buffer;
+  private readonly queues = new Map<string, QueueState[]>();
+  private readonly touched: QueueState[] = [];
+  private readonly runs: Run[] = [];
+  private readonly cqTouchedPaths = new Set<string>();
+  private batchPosition = 0;
+  private batchStoreTimestampMs = 0;
+  private batchMessageCount = 0;
+  private batchStartPhysical = 0;
+  /** Commit-log end including the batch being built. */
+  private writePhysical = 0;
+  /** Commit-log end published to readers. */
+  private publishedPhysical = 0;
+  /** Queue offset of the first record of the last successful `add`. */
+  lastQueueOffset = 0;
+
+  constructor(
+    readonly layout: StoreLayout,
+    readonly io: FileIo,
+    readonly shared: SharedState,
+    readonly tail: TailCache,
+    indexSlots: Int32Array | null,
+  ) {
+    this.commitLog = new CommitLogFiles(io, layout.commitLogDir, layout.segmentBytes);
+    this.geometry = new QueueGeometry(layout.cqFileBytes);
+    this.cqFds = new WriteFdPool(io, layout.cqFileBytes);
+    this.batch = Buffer.alloc(layout.batchBufferBytes);
+    this.batch.fill(0);
+    this.storeHost = encodeStoreHost(layout.storeHostIp, layout.storeHostPort);
+    this.index = layout.indexEnabled && indexSlots !== null
+      ? new IndexWriter(io, layout.indexDir, indexSlots, layout.indexEntryCountMax, 65_536, (name) => this.indexFileChanged(name))
+      : null;
+  }
+
+  get endPhysicalOffset(): number {
+    return this.publishedPhysical;
+  }
+
+  /** Recovery sets where the log ends; everything below is published. */
+  setEnd(physicalOffset: number): void {
+    this.writePhysical = physicalOffset;
+    this.publishedPhysical = physicalOffset;
+    this.shared.store(Big.MAX_PHYSICAL, physicalOffset);
+    this.tail.reset(physicalOffset);
+  }
+
+  /** The queue for (topic, queueId), created (slot assigned) on first use; null when slots run out. */
+  queue(topic: string, queueId: number, create = true): QueueState | null {
+    let byId = this.queues.get(topic);
+    const existing = byId?.[queueId];
+    if (existing !== undefined) return existing;
+    if (!create || this.shared.slotCount() >= this.shared.slotsMax) return null;
+    const slot = this.shared.slotCount();
+    this.shared.assignSlot(slot, topic, queueId, 0, 0);
+    const state: QueueState = {
+      slot,
+      topic,
+      queueId,
+      dir: queueDir(this.layout.consumeQueueDir, topic, queueId),
+      hashPrefix: topicHashPrefix(topic),
+      nextQueueOffset: 0,
+      minQueueOffset: 0,
+      staged: Buffer.alloc(64 * CQ_ENTRY_BYTES),
+      stagedCount: 0,
+      stagedFirst: 0,
+      dirReady: false,
+    };
+    if (byId === undefined) {
+      byId = [];
+      this.queues.set(topic, byId);
+    }
+    byId[queueId] = state;
+    return state;
+  }
+
+  /** Recovery: a queue found on disk with its bounds. */
+  loadQueue(topic: string, queueId: number, minQueueOffset: number, maxQueueOffset: number): QueueState | null {
+    const state = this.queue(topic, queueId);
+    if (state === null) return null;
+    state.minQueueOffset = minQueueOffset;
+    state.nextQueueOffset = maxQueueOffset;
+    state.dirReady = true;
+    this.shared.publishQueueMin(state.slot, minQueueOffset);
+    this.shared.publishQueue(state.slot, maxQueueOffset);
+    return state;
+  }
+
+  allQueues(): QueueState[] {
+    const all: QueueState[] = [];
+    for (const byId of this.queues.values()) for (const state of byId) if (state !== undefined) all.push(state);
+    return all;
+  }
+
+  beginBatch(storeTimestampMs: number): void {
+    assert(this.batchPosition === 0 && this.runs.length === 0, 'previous batch not committed');
+    this.batchStoreTimestampMs = storeTimestampMs;
+    this.batchStartPhysical = this.writePhysical;
+    this.batchMessageCount = 0;
+  }
+
+  get batchBytes(): number {
+    return this.batchPosition;
+  }
+
+  /**
+   * Adds one append (records of one queue back to back at `source[start..start+bytes)`).
+   * Returns the first record's physical offset (>= 0; `lastQueueOffset` holds its queue offset)
+   * or an AddCode.
+   */
+  add(source: Buffer, start: number, bytes: number, count: number, tagsCodes: Float64Array, tagsIndex: number): number {
+    if ((this.shared.health() & Health.NOT_WRITABLE) !== 0) return AddCode.NOT_WRITABLE;
+    if (bytes > this.layout.appendBytesMax) return AddCode.TOO_LARGE;
+    if (this.batchPosition + bytes + BLANK_RECORD_BYTES > this.batch.length) return AddCode.BATCH_FULL;
+    const first = recordFields(source, start, bytes);
+    assert(first !== null, 'producer sent a malformed record');
+    const topic = source.toString('utf8', first.topicStart, first.topicEnd);
+    const state = this.queue(topic, first.queueId);
+    if (state === null) return AddCode.NOT_WRITABLE;
+    this.rollIfNeeded(bytes);
+    const physicalOffset = this.writePhysical;
+    const batchStart = this.batchPosition;
+    source.copy(this.batch, batchStart, start, start + bytes);
+    this.extendRun(physicalOffset, bytes);
+    this.lastQueueOffset = this.stampAll(state, batchStart, bytes, count, tagsCodes, tagsIndex, physicalOffset);
+    return physicalOffset;
+  }
+
+  private stampAll(
+    state: QueueState, batchStart: number, bytes: number, count: number,
+    tagsCodes: Float64Array, tagsIndex: number, physicalOffset: number,
+  ): number {
+    let position = batchStart;
+    let firstQueueOffset = -1;
+    for (let i = 0; i < count; i++) {
+      const size = this.batch.readInt32BE(position);
+      const sysFlag = this.batch.readInt32BE(position + RecordPosition.SYS_FLAG);
+      assert(this.batch.readInt32BE(position + RecordPosition.QUEUE_ID) === state.queueId, 'one queue per append');
+      const recordPhysical = physicalOffset + (position - batchStart);
+      const skipped = isTransactionSkipped(sysFlag);
+      const queueOffset = skipped ? 0 : state.nextQueueOffset++;
+      if (firstQueueOffset < 0) firstQueueOffset = queueOffset;
+      stampRecord(this.batch, position, queueOffset, recordPhysical, this.batchStoreTimestampMs, this.storeHost);
+      if (!skipped) this.stageEntry(state, queueOffset, recordPhysical, size, tagsCodes[tagsIndex + i] as number);
+      if (this.index !== null && (sysFlag & 0xc) !== 0xc) this.indexRecord(state, position, recordPhysical);
+      position += size;
+    }
+    assert(position === batchStart + bytes, 'record sizes must add up to the append size');
+    this.batchMessageCount += count;
+    return firstQueueOffset;
+  }
+
+  private stageEntry(state: QueueState, queueOffset: number, physicalOffset: number, size: number, tagsCode: number): void {
+    if (state.stagedCount === 0) {
+      state.stagedFirst = queueOffset;
+      this.touched.push(state);
+    }
+    assert(queueOffset === state.stagedFirst + state.stagedCount, 'staged entries are consecutive');
+    if ((state.stagedCount + 1) * CQ_ENTRY_BYTES > state.staged.length) {
+      const grown = Buffer.alloc(state.staged.length * 2);
+      state.staged.copy(grown);
+      state.staged = grown;
+    }
+    writeEntry(state.staged, state.stagedCount * CQ_ENTRY_BYTES, physicalOffset, size, tagsCode);
+    state.stagedCount++;
+  }
+
+  private indexRecord(state: QueueState, position: number, physicalOffset: number): void {
+    const fields = recordFields(this.batch, position, this.batch.readInt32BE(position));
+    assert(fields !== null, 'stamped record must parse');
+    if (fields.propertiesEnd === fields.propertiesStart) return;
+    const keys = indexKeysOf(this.batch.toString('utf8', fields.propertiesStart, fields.propertiesEnd));
+    this.putIndexKeys(state.hashPrefix, keys, physicalOffset, this.batchStoreTimestampMs);
+  }
+
+  /** Also used by recovery to re-index records. */
+  putIndexKeys(hashPrefix: number, keys: readonly string[], physicalOffset: number, storeTimestampMs: number): void {
+    const index = this.index;
+    if (index === null) return;
+    for (const key of keys) {
+      if (index.isFull()) index.roll(storeTimestampMs);
+      if (index.stagedFull()) index.flushStaged();
+      index.put(indexKeyHash(hashPrefix, key), physicalOffset, storeTimestampMs);
+    }
+  }
+
+  /** Ends the segment with a blank and moves to the next one when `bytes` do not fit. */
+  private rollIfNeeded(bytes: number): void {
+    const segmentBytes = this.layout.segmentBytes;
+    const position = this.writePhysical % segmentBytes;
+    if (position + bytes + BLANK_RECORD_BYTES <= segmentBytes) return;
+    const bytesLeft = segmentBytes - position;
+    writeBlank(this.batch, this.batchPosition, bytesLeft);
+    this.extendRun(this.writePhysical, BLANK_RECORD_BYTES);
+    this.writePhysical += bytesLeft - BLANK_RECORD_BYTES;
+  }
+
+  private extendRun(physicalOffset: number, bytes: number): void {
+    const last = this.runs[this.runs.length - 1];
+    if (last !== undefined && last.physicalOffset + last.length === physicalOffset) {
+      last.length += bytes;
+    } else {
+      this.runs.push({ physicalOffset, batchStart: this.batchPosition, length: bytes });
+    }
+    this.batchPosition += bytes;
+    this.writePhysical = physicalOffset + bytes;
+  }
+
+  /**
+   * Writes and publishes the batch. Returns false (and marks the store not writable) when a
+   * file write failed; the batch is then not published and its offsets are reused by nobody.
+   */
+  commitBatch(): boolean {
+    if (this.batchPosition === 0) return true;
+    try {
+      for (const run of this.runs) this.commitLog.writeRun(run.physicalOffset, this.batch, run.batchStart, run.length);
+      for (const run of this.runs) this.tail.write(run.physicalOffset, this.batch, run.batchStart, run.length);
+      for (const state of this.touched) this.writeStaged(state);
+      this.index?.flushStaged();
+    } catch (error) {
+      this.failBatch(error);
+      return false;
+    }
+    this.publish();
+    return true;
+  }
+
+  private writeStaged(state: QueueState): void {
+    if (state.stagedCount === 0) return;
+    if (!state.dirReady) {
+      this.io.mkdir(state.dir);
+      state.dirReady = true;
+    }
+    const paths = this.geometry.writeEntries(this.io, this.cqFds, state.dir, state.staged, state.stagedFirst, state.stagedCount);
+    for (const path of paths) this.cqTouchedPaths.add(path);
+  }
+
+  /**
+   * Recovery: re-writes the consume-queue entry of a scanned record (idempotent). Entries are
+   * staged per queue and written in runs; `finishRedispatch` writes the rest.
+   */
+  redispatch(state: QueueState, queueOffset: number, physicalOffset: number, size: number, tagsCode: number): void {
+    if (state.stagedCount > 0 && queueOffset !== state.stagedFirst + state.stagedCount) {
+      this.writeStaged(state);
+      state.stagedCount = 0;
+      this.touched.splice(this.touched.indexOf(state), 1);
+    }
+    this.stageEntry(state, queueOffset, physicalOffset, size, tagsCode);
+    if (queueOffset + 1 > state.nextQueueOffset) state.nextQueueOffset = queueOffset + 1;
+    if (state.stagedCount >= 4096) {
+      this.writeStaged(state);
+      state.stagedCount = 0;
+      this.touched.splice(this.touched.indexOf(state), 1);
+    }
+  }
+
+  finishRedispatch(): void {
+    for (const state of this.touched) {
+      this.writeStaged(state);
+      state.stagedCount = 0;
+      this.shared.publishQueue(state.slot, state.nextQueueOffset);
+    }
+    this.touched.length = 0;
+    this.index?.flushStaged();
+  }
+
+  private publish(): void {
+    this.publishedPhysical = this.writePhysical;
+    for (const state of this.touched) {
+      this.shared.publishQueue(state.slot, state.nextQueueOffset);
+      state.stagedCount = 0;
+    }
+    this.touched.length = 0;
+    this.shared.store(Big.MAX_PHYSICAL, this.publishedPhysical);
+    this.shared.add(Big.PUT_MESSAGES, this.batchMessageCount);
+    this.shared.add(Big.PUT_BYTES, this.batchPosition);
+    this.shared.store(Big.LAST_STORE_TIMESTAMP, this.batchStoreTimestampMs);
+    this.publishIndexState();
+    this.resetBatch();
+    this.shared.announceChange();
+  }
+
+  private indexFileChanged(name: string): void {
+    this.shared.store(Big.INDEX_NAME_HIGH, Number(name.slice(0, 9)));
+    this.shared.store(Big.INDEX_NAME_LOW, Number(name.slice(9)));
+    Atomics.store(this.shared.words, Word.INDEX_COUNT, 1);
+    Atomics.add(this.shared.words, Word.INDEX_GENERATION, 1);
+  }
+
+  publishIndexState(): void {
+    const index = this.index;
+    if (index === null) return;
+    Atomics.store(this.shared.words, Word.INDEX_COUNT, index.indexCount);
+    this.shared.store(Big.INDEX_END_PHYSICAL, index.endPhyOffset);
+    this.shared.store(Big.INDEX_END_TIMESTAMP, index.endTimestamp);
+    this.shared.store(Big.INDEX_BEGIN_TIMESTAMP, index.beginTimestamp);
+  }
+
+  private failBatch(error: unknown): void {
+    const code = (error as { code?: string }).code;
+    this.shared.setHealth(Health.NOT_WRITABLE | (code === 'ENOSPC' ? Health.DISK_FULL : Health.IO_ERROR));
+    for (const state of this.touched) {
+      state.nextQueueOffset = state.stagedFirst;
+      state.stagedCount = 0;
+    }
+    this.touched.length = 0;
+    this.writePhysical = this.batchStartPhysical;
+    this.resetBatch();
+  }
+
+  private resetBatch(): void {
+    this.batchPosition = 0;
+    this.runs.length = 0;
+  }
+
+  /** Consume-queue files written since the last call (the flusher fsyncs them). */
+  takeTouchedQueuePaths(): string[] {
+    const paths = [...this.cqTouchedPaths];
+    this.cqTouchedPaths.clear();
+    return paths;
+  }
+
+  deleteTopic(topic: string): void {
+    const byId = this.queues.get(topic);
+    if (byId === undefined) return;
+    for (const state of byId) if (state !== undefined) this.shared.markSlotDeleted(state.slot);
+    this.queues.delete(topic);
+    const dir = join(this.layout.consumeQueueDir, topic);
+    this.cqFds.forgetUnder(dir);
+    this.io.rmdir(dir);
+    this.shared.announceChange();
+  }
+
+  close(): void {
+    this.commitLog.closeCurrent();
+    this.cqFds.closeAll();
+    this.index?.closeFile();
+  }
+}
