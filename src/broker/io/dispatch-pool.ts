@@ -1,0 +1,81 @@
+import { Piscina } from 'piscina';
+import type { GetMessagesQuery, GetMessagesResult, MessageReader, QueryByKeyResult } from '../data-plane/ports.js';
+import { StoreChangeWatch, type StoreReaderLike } from '../data-plane/store-reader-port.js';
+import type { DispatchTask, DispatchWorkerData } from './io-messages.js';
+
+/**
+ * The MessageReader of an I/O thread: pulls and message queries run in a piscina pool of
+ * dispatch workers (workers/dispatch.worker.ts), each with its own StoreReader; the body comes
+ * back as one transferred buffer. Offsets and change notifications are read here from shared
+ * memory through the thread's own reader (cheap, synchronous).
+ */
+const DEFAULT_WORKER_URL = new URL('../../../workers/dispatch.worker.js', import.meta.url);
+
+/** Tasks queued per dispatch thread before piscina refuses more (the pull path backs off). */
+const QUEUED_TASKS_PER_THREAD = 1024;
+
+export class PoolReader implements MessageReader {
+  private readonly pool: Piscina;
+  private readonly watch: StoreChangeWatch;
+
+  constructor(private readonly local: StoreReaderLike, readerPort: unknown, threads: number, workerUrl = DEFAULT_WORKER_URL) {
+    const workerData: DispatchWorkerData = { readerPort };
+    this.pool = new Piscina({
+      filename: workerUrl.href, workerData, minThreads: threads, maxThreads: threads,
+      maxQueue: threads * QUEUED_TASKS_PER_THREAD, idleTimeout: Number.MAX_SAFE_INTEGER,
+    });
+    this.watch = new StoreChangeWatch(local);
+  }
+
+  async getMessages(query: GetMessagesQuery): Promise<GetMessagesResult> {
+    const result = await this.run<GetMessagesResult & { body: Uint8Array | null }>({
+      kind: 'get-messages', topic: query.topic, queueId: query.queueId, queueOffset: query.queueOffset,
+      maxCount: query.maxCount, tagCodes: query.tagCodes,
+    });
+    return { ...result, body: asBuffer(result.body) };
+  }
+
+  async readRecord(physicalOffset: number): Promise<Buffer | null> {
+    const result = await this.run<{ body: Uint8Array | null }>({ kind: 'read-record', physicalOffset });
+    return asBuffer(result.body);
+  }
+
+  async queryByKey(topic: string, key: string, maxCount: number, beginMs: number, endMs: number): Promise<QueryByKeyResult> {
+    const result = await this.run<QueryByKeyResult & { body: Uint8Array | null }>({
+      kind: 'query-by-key', topic, key, maxCount, beginMs, endMs,
+    });
+    return { ...result, body: asBuffer(result.body) };
+  }
+
+  offsetByTimestamp(topic: string, queueId: number, timestampMs: number): Promise<number> {
+    return this.run<number>({ kind: 'offset-by-timestamp', topic, queueId, timestampMs });
+  }
+
+  earliestStoreTime(topic: string, queueId: number): Promise<number> {
+    return this.run<number>({ kind: 'earliest-store-time', topic, queueId });
+  }
+
+  minOffset(topic: string, queueId: number): number {
+    return this.local.minOffset(topic, queueId);
+  }
+
+  maxOffset(topic: string, queueId: number): number {
+    return this.local.maxOffset(topic, queueId);
+  }
+
+  onMaxOffsetChange(listener: () => void): () => void {
+    return this.watch.subscribe(listener);
+  }
+
+  close(): Promise<void> {
+    return this.pool.destroy();
+  }
+
+  private run<T>(task: DispatchTask): Promise<T> {
+    return this.pool.run(task) as Promise<T>;
+  }
+}
+
+function asBuffer(body: Uint8Array | null): Buffer | null {
+  return body === null ? null : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
