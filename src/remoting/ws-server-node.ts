@@ -18,6 +18,8 @@ import type { SinkSendResult } from './ws-send-queue.js';
 
 const CLOSE_POLICY_VIOLATION = 1008;
 const CLOSE_REASON_BYTES_MAX = 120;
+/** On close(), peers get this long to answer the close handshake before their sockets are destroyed. */
+const CLOSE_GRACE_MS = 1000;
 
 class NodeSocketAdapter implements WsSocketAdapter {
   constructor(
@@ -61,6 +63,7 @@ class NodeWsServer implements WsServer {
     private readonly http: Server,
     private readonly wss: WebSocketServer,
     private readonly core: WsServerCore,
+    private readonly sockets: Set<WebSocket>,
     readonly port: number,
   ) {}
 
@@ -83,6 +86,11 @@ class NodeWsServer implements WsServer {
       this.core.closeAll('server closing');
       this.wss.close();
       this.http.closeAllConnections();
+      if (this.sockets.size > 0) {
+        setTimeout(() => {
+          for (const ws of this.sockets) ws.terminate();
+        }, CLOSE_GRACE_MS).unref();
+      }
     });
     return this.closing;
   }
@@ -93,12 +101,17 @@ export function startNodeWsServer(core: WsServerCore, options: ResolvedWsServerO
     noServer: true, maxPayload: options.maxPayloadBytes, perMessageDeflate: false, clientTracking: false,
   });
   const http = createServer((req, res) => serveHttp(req, res, options));
+  const sockets = new Set<WebSocket>();
   http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     if (splitUrl(req.url ?? '/').path !== options.path) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => openConnection(core, ws, socket, options));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.once('close', () => sockets.delete(ws));
+      openConnection(core, ws, socket, options);
+    });
   });
   return new Promise((resolve, reject) => {
     const failed = (error: Error): void => {
@@ -111,7 +124,7 @@ export function startNodeWsServer(core: WsServerCore, options: ResolvedWsServerO
       http.on('error', (error) => options.logger.error({ err: error }, 'ws server socket error'));
       const address = http.address();
       const port = address !== null && typeof address === 'object' ? address.port : options.port;
-      resolve(new NodeWsServer(http, wss, core, port));
+      resolve(new NodeWsServer(http, wss, core, sockets, port));
     });
   });
 }

@@ -1,6 +1,7 @@
 // Proves the WsServer's bounds and lifecycle on both implementations: a client that stops reading
 // gets its connection closed once the send queue bound is passed (the server neither grows
-// without limit nor stops serving others); starting logs exactly one line naming the
+// without limit nor stops serving others); close() finishes even when a peer ignores the close
+// handshake; starting logs exactly one line naming the
 // implementation; and a process that closes its server exits cleanly (uWS aborts the process
 // at exit when a listen socket is left open). How: in-process servers on 127.0.0.1 port 0 with a
 // small queue bound and a logger writing to memory, and a child process running the compiled
@@ -14,6 +15,7 @@ import {
   createSoakHandler, newSoakServerStats, soakPullRequest,
 } from '../../bench/soak/ws-soak-protocol.js';
 import { SoakWsClient } from '../../bench/soak/ws-soak-client.js';
+import { silentLogger } from '../../src/common/log.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { loadUws } from '../../src/remoting/ws-native.js';
 import { startWsServer } from '../../src/remoting/ws-server.js';
@@ -70,6 +72,17 @@ describe.each(['uws', 'node'] as const)('WsServer bounds and lifecycle (%s)', (i
       healthy.close();
       await server.close();
     }
+  });
+
+  it.skipIf(implementation === 'uws' && !uwsLoads)('finishes close() while a peer ignores the close handshake', async () => {
+    const server = await startWsServer({ host: '127.0.0.1', port: 0, handler: () => null, logger: silentLogger, implementation });
+    const deaf = await SoakWsClient.connect(`127.0.0.1:${server.port}`);
+    deaf.connection.webSocket.pause();
+    const closed = new Promise<string>((resolve) => deaf.connection.onClose(resolve));
+    await server.close();
+    expect(server.channels).toEqual([]);
+    deaf.connection.webSocket.resume();
+    expect(await closed).toMatch(/closed by peer|ws error/);
   });
 
   it.skipIf(implementation === 'uws' && !uwsLoads)('logs exactly one line saying which implementation runs', async () => {
