@@ -1,8 +1,8 @@
 // Proves the WsServer's bounds and lifecycle on both implementations: a client that stops reading
 // gets its connection closed once the send queue bound is passed (the server neither grows
-// without limit nor stops serving others); close() finishes even when a peer ignores the close
-// handshake; starting logs exactly one line naming the
-// implementation; and a process that closes its server exits cleanly (uWS aborts the process
+// without limit nor stops serving others); requests past the in-flight bound get SYSTEM_BUSY;
+// close() finishes even when a peer ignores the close handshake; starting logs exactly one line
+// naming the implementation; and a process that closes its server exits cleanly (uWS aborts the process
 // at exit when a listen socket is left open). How: in-process servers on 127.0.0.1 port 0 with a
 // small queue bound and a logger writing to memory, and a child process running the compiled
 // server from dist/ (`make test` builds it).
@@ -16,6 +16,7 @@ import {
 } from '../../bench/soak/ws-soak-protocol.js';
 import { SoakWsClient } from '../../bench/soak/ws-soak-client.js';
 import { silentLogger } from '../../src/common/log.js';
+import { createRequest, createResponse } from '../../src/protocol/command.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { loadUws } from '../../src/remoting/ws-native.js';
 import { startWsServer } from '../../src/remoting/ws-server.js';
@@ -70,6 +71,34 @@ describe.each(['uws', 'node'] as const)('WsServer bounds and lifecycle (%s)', (i
     } finally {
       stalled.close();
       healthy.close();
+      await server.close();
+    }
+  });
+
+  it.skipIf(implementation === 'uws' && !uwsLoads)('answers SYSTEM_BUSY past the per-connection in-flight bound', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const server = await startWsServer({
+      host: '127.0.0.1', port: 0, logger: silentLogger, implementation, inFlightPerConnectionMax: 2,
+      handler: async (request) => {
+        await gate;
+        return createResponse(request, ResponseCode.SUCCESS);
+      },
+    });
+    const client = await SoakWsClient.connect(`127.0.0.1:${server.port}`);
+    try {
+      const replies = Array.from({ length: 5 }, () => client.invoke(createRequest(1)));
+      const busy = await Promise.all(replies.slice(2));
+      expect(busy.map((reply) => reply.code)).toEqual([ResponseCode.SYSTEM_BUSY, ResponseCode.SYSTEM_BUSY, ResponseCode.SYSTEM_BUSY]);
+      expect(busy[0]?.remark).toMatch(/too many requests in flight/);
+      release();
+      expect((await Promise.all(replies.slice(0, 2))).map((reply) => reply.code)).toEqual([0, 0]);
+      expect((await client.invoke(createRequest(1))).code).toBe(ResponseCode.SUCCESS);
+    } finally {
+      release();
+      client.close();
       await server.close();
     }
   });
