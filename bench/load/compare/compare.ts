@@ -67,7 +67,7 @@ function driverFor(kind: ServerKind, name: string, file: string, server: Managed
   return withFields(config, { namesrvAddr: server.address, logDir: join(server.directory, 'client-logs') });
 }
 
-interface RunRecord {
+export interface RunRecord {
   workload: string;
   driver: string;
   result: TestResult | undefined;

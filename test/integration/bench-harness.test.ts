@@ -1,0 +1,146 @@
+// Proves bin/mqbench end to end: a short OMB workload (a few seconds, 2000 msg/s) runs through the
+// compiled CLI against a real redis-server (and, when the Petrel standalone runs a broker, against
+// Petrel over TCP and WebSocket), and the outputs are checked: the result JSON has OMB's fields and
+// histograms that decode to the counts it reports, the CSV has its header and one row per result,
+// and the HTML report, opened in headless Chromium, draws its uPlot charts with no console error.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import { startRedis } from '../../bench/load/compare/servers.js';
+import type { ManagedServer } from '../../bench/load/compare/servers.js';
+import { decodeHistogram, LATENCY_METRICS } from '../../bench/load/stats.js';
+import { CSV_HEADER } from '../../bench/load/report/csv.js';
+import type { TestResult } from '../../bench/load/result.js';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '../..');
+const mqbench = join(root, 'dist/src/cli/mqbench.js');
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+
+async function runSmoke(outputDir: string, drivers: string[], sets: string[]): Promise<string> {
+  const args = [mqbench, 'run', join(root, 'bench/load/workloads/smoke-1-topic-128b.yaml'),
+    '--drivers', ...drivers.map((d) => join(root, 'bench/load/drivers', d)),
+    ...sets.flatMap((s) => ['--set', s]), '--stats-period', '1', '-o', outputDir, '--name', 'report', '--no-progress'];
+  const { stdout } = await run(process.execPath, args, { cwd: root, timeout: 120_000 });
+  return stdout;
+}
+
+function checkResult(result: TestResult, driver: string): void {
+  expect(result.workload).toBe('smoke-1-topic-128b');
+  expect(result.driver).toBe(driver);
+  expect(result.messageSize).toBe(128);
+  for (const field of ['publishRate', 'consumeRate', 'backlog', 'publishLatency99pct', 'endToEndLatency95pct']) {
+    expect((result[field] as number[]).length).toBeGreaterThanOrEqual(2);
+  }
+  expect(result.summary.messagesSent).toBeGreaterThan(0);
+  expect(result.summary.sendErrors).toBe(0);
+  expect(result.aggregatedEndToEndLatency99pct as number).toBeGreaterThan(0);
+  for (const metric of LATENCY_METRICS) {
+    const { summary, base64 } = result.histograms[metric];
+    expect(summary.count).toBeGreaterThan(0);
+    expect(decodeHistogram(base64).totalCount).toBe(summary.count);
+  }
+  const env = result.environment;
+  expect(env.cores).toBeGreaterThan(0);
+  expect(env.memoryBytes).toBeGreaterThan(0);
+  expect(env.node).toBe(process.version);
+  expect(env.gitCommit).toMatch(/^[0-9a-f]{40}$|^unknown$/);
+  expect(env.driver.flushMode.length).toBeGreaterThan(0);
+}
+
+/** RFC 4180 fields of one line (quoted fields may hold commas and doubled quotes). */
+function csvFields(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quoted && c === '"' && line[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (c === ',' && !quoted) {
+      fields.push(field);
+      field = '';
+    } else {
+      field += c;
+    }
+  }
+  fields.push(field);
+  return fields;
+}
+
+function checkCsv(path: string, drivers: string[]): void {
+  const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+  expect(lines[0]).toBe(CSV_HEADER.join(','));
+  expect(lines).toHaveLength(drivers.length + 1);
+  const driverColumn = CSV_HEADER.indexOf('driver');
+  lines.slice(1).forEach((line, i) => {
+    const fields = csvFields(line);
+    expect(fields).toHaveLength(CSV_HEADER.length);
+    expect(fields[driverColumn]).toBe(drivers[i]);
+    expect(Number(fields[CSV_HEADER.indexOf('pub-msg-s')])).toBeGreaterThan(0);
+  });
+}
+
+async function checkHtmlInChromium(path: string, runs: number): Promise<void> {
+  const profile = mkdtempSync(join(tmpdir(), 'mqbench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS,
+  });
+  try {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.goto(`file://${path}`);
+    await page.waitForSelector('body[data-rendered]', { timeout: 20_000 });
+    const charts = await page.locator('.chart').count();
+    const empty = await page.locator('.chart .note').count();
+    expect(charts).toBe(12);
+    expect(await page.locator('.chart canvas').count()).toBe(charts - empty);
+    expect(charts - empty).toBeGreaterThanOrEqual(10);
+    expect(await page.locator('#summary-body tr').count()).toBe(runs);
+    expect(errors).toEqual([]);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+describe('mqbench run against Redis Streams', () => {
+  let redis: ManagedServer;
+  const outputDir = mkdtempSync(join(tmpdir(), 'mqbench-out-'));
+
+  beforeAll(async () => {
+    redis = await startRedis('everysec');
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    rmSync(outputDir, { recursive: true, force: true });
+  });
+
+  it('writes a valid result JSON, CSV and HTML report', async () => {
+    const stdout = await runSmoke(outputDir, ['redis.yaml'], [`redisPort=${redis.port}`]);
+    expect(stdout).toMatch(/Pub rate [\d.]+ msg\/s .* Pub Delay Latency \(us\) avg/);
+    expect(stdout).toMatch(/----- Aggregated Pub Latency \(ms\) avg/);
+    const jsonFiles = readdirSync(outputDir).filter((f) => f.endsWith('.json'));
+    expect(jsonFiles).toHaveLength(1);
+    expect(jsonFiles[0]).toMatch(/^smoke-1-topic-128b-redis-\d{4}-\d\d-\d\d-\d\d-\d\d-\d\d\.json$/);
+    const result = JSON.parse(readFileSync(join(outputDir, jsonFiles[0]!), 'utf8')) as TestResult;
+    checkResult(result, 'redis');
+    expect(result.environment.driver.flushMode).toBe('appendfsync everysec');
+    checkCsv(join(outputDir, 'report.csv'), ['redis']);
+    await checkHtmlInChromium(join(outputDir, 'report.html'), 1);
+  });
+});
