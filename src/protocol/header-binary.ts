@@ -1,4 +1,5 @@
 import { ErrorCode, PetrelError } from '../common/errors.js';
+import { int16At, int32At } from './bytes.js';
 import { LanguageCode, type LanguageName, type RemotingCommand } from './command.js';
 import type { HeaderFields } from './header-json.js';
 
@@ -46,23 +47,66 @@ export function encodeBinaryHeader(command: RemotingCommand): Buffer {
   return out;
 }
 
-export function decodeBinaryHeader(bytes: Buffer): HeaderFields {
-  if (bytes.length < FIXED_BYTES + 8) throw malformed(`binary header too short: ${bytes.length} bytes`);
-  const code = bytes.readInt16BE(0);
-  const language = LANGUAGE_BY_BYTE[bytes.readUInt8(2)] ?? 'OTHER';
-  const version = bytes.readInt16BE(3);
-  const opaque = bytes.readInt32BE(5);
-  const flag = bytes.readInt32BE(9);
-  const remarkBytes = bytes.readInt32BE(13);
-  let position = 17;
-  if (remarkBytes < 0 || position + remarkBytes + 4 > bytes.length) throw malformed('remark length out of range');
-  const remark = remarkBytes === 0 ? null : bytes.toString('utf8', position, position + remarkBytes);
+/** Decodes the binary header in bytes[start, end) (the whole buffer by default). */
+export function decodeBinaryHeader(bytes: Buffer, start = 0, end = bytes.length): HeaderFields {
+  if (end - start < FIXED_BYTES + 8) throw malformed(`binary header too short: ${end - start} bytes`);
+  const code = int16At(bytes, start);
+  const language = LANGUAGE_BY_BYTE[bytes[start + 2] as number] ?? 'OTHER';
+  const version = int16At(bytes, start + 3);
+  const opaque = int32At(bytes, start + 5);
+  const flag = int32At(bytes, start + 9);
+  const remarkBytes = int32At(bytes, start + 13);
+  let position = start + 17;
+  if (remarkBytes < 0 || position + remarkBytes + 4 > end) throw malformed('remark length out of range');
+  const remark = remarkBytes === 0 ? null : readString(bytes, position, position + remarkBytes);
   position += remarkBytes;
-  const extBytes = bytes.readInt32BE(position);
+  const extBytes = int32At(bytes, position);
   position += 4;
-  if (extBytes < 0 || position + extBytes !== bytes.length) throw malformed('ext map length out of range');
-  const extFields = extBytes === 0 ? null : decodeExtMap(bytes, position, position + extBytes);
+  if (extBytes < 0 || position + extBytes !== end) throw malformed('ext map length out of range');
+  const extFields = extBytes === 0 ? null : decodeExtMap(bytes, position, end);
   return { code, language, version, opaque, flag, remark, extFields };
+}
+
+/** Single-byte keys (SEND_MESSAGE_V2's a..n) map to interned strings. */
+const ONE_BYTE_STRINGS: readonly string[] = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code));
+
+/** Short values (group, topic, "0", "false") also repeat from request to request. */
+const CACHED_VALUE_BYTES_MAX = 32;
+
+/**
+ * Header keys repeat on every request, so a small direct-mapped cache (slot by length and end
+ * bytes, verified byte for byte) returns the same string without a native decode.
+ */
+const KEY_CACHE_SLOTS = 1024;
+const keyCache: Array<string | undefined> = new Array<string | undefined>(KEY_CACHE_SLOTS).fill(undefined);
+
+function readKey(bytes: Buffer, start: number, end: number): string {
+  const size = end - start;
+  if (size === 0) return '';
+  const first = bytes[start] as number;
+  if (size === 1 && first < 0x80) return ONE_BYTE_STRINGS[first] as string;
+  const slot = (size * 31 + first * 7 + (bytes[end - 1] as number)) & (KEY_CACHE_SLOTS - 1);
+  const cached = keyCache[slot];
+  if (cached !== undefined && cached.length === size && sameAscii(cached, bytes, start)) return cached;
+  const key = readString(bytes, start, end);
+  if (key.length === size) keyCache[slot] = key;
+  return key;
+}
+
+function sameAscii(text: string, bytes: Buffer, start: number): boolean {
+  for (let index = 0; index < text.length; index++) {
+    if (text.charCodeAt(index) !== bytes[start + index]) return false;
+  }
+  return true;
+}
+
+/** ASCII text (the common case) decodes through latin1, which is cheaper than utf8. */
+function readString(bytes: Buffer, start: number, end: number): string {
+  if (end - start === 1 && (bytes[start] as number) < 0x80) return ONE_BYTE_STRINGS[bytes[start] as number] as string;
+  for (let position = start; position < end; position++) {
+    if ((bytes[position] as number) >= 0x80) return bytes.toString('utf8', start, end);
+  }
+  return bytes.toString('latin1', start, end);
 }
 
 function decodeExtMap(bytes: Buffer, start: number, end: number): Record<string, string> {
@@ -70,15 +114,17 @@ function decodeExtMap(bytes: Buffer, start: number, end: number): Record<string,
   let position = start;
   while (position < end) {
     if (position + 2 > end) throw malformed('ext key length truncated');
-    const keyBytes = bytes.readInt16BE(position);
+    const keyBytes = int16At(bytes, position);
     position += 2;
     if (keyBytes < 0 || position + keyBytes + 4 > end) throw malformed('ext key out of range');
-    const key = bytes.toString('utf8', position, position + keyBytes);
+    const key = readKey(bytes, position, position + keyBytes);
     position += keyBytes;
-    const valueBytes = bytes.readInt32BE(position);
+    const valueBytes = int32At(bytes, position);
     position += 4;
     if (valueBytes < 0 || position + valueBytes > end) throw malformed('ext value out of range');
-    ext[key] = bytes.toString('utf8', position, position + valueBytes);
+    ext[key] = valueBytes <= CACHED_VALUE_BYTES_MAX
+      ? readKey(bytes, position, position + valueBytes)
+      : readString(bytes, position, position + valueBytes);
     position += valueBytes;
   }
   return ext;

@@ -1,9 +1,10 @@
 import { ErrorCode, PetrelError } from '../common/errors.js';
+import { int16At, int32At, safeLongAt } from './bytes.js';
 import { decodeHost } from './host-address.js';
 import { MessageConst } from './message-const.js';
 import { encodeOffsetMsgId } from './message-id.js';
 import { decodeProperties, type MessageProperties } from './properties.js';
-import { bodyCrcOf, readLong, recordError } from './record.js';
+import { bodyCrcOf, recordError } from './record.js';
 import {
   BLANK_MAGIC, BLANK_RECORD_BYTES, bodyLengthPosition, MESSAGE_MAGIC, RECORD_FIXED_BYTES_V4,
   RecordPosition, reconsumeTimesPosition, storeHostPosition, storeTimestampPosition, SysFlag,
@@ -53,20 +54,20 @@ export class DecodedRecord {
 
   /** Use `decodeRecord`, which validates first. */
   constructor(readonly source: Buffer, readonly position: number) {
-    const sysFlag = source.readInt32BE(position + RecordPosition.SYS_FLAG);
+    const sysFlag = int32At(source, position + RecordPosition.SYS_FLAG);
     const reconsumeAt = position + reconsumeTimesPosition(sysFlag);
-    this.totalSize = source.readInt32BE(position);
-    this.bodyCrc = source.readInt32BE(position + RecordPosition.BODY_CRC);
-    this.queueId = source.readInt32BE(position + RecordPosition.QUEUE_ID);
-    this.flag = source.readInt32BE(position + RecordPosition.FLAG);
+    this.totalSize = int32At(source, position);
+    this.bodyCrc = int32At(source, position + RecordPosition.BODY_CRC);
+    this.queueId = int32At(source, position + RecordPosition.QUEUE_ID);
+    this.flag = int32At(source, position + RecordPosition.FLAG);
     this.queueOffset = longAt(source, position + RecordPosition.QUEUE_OFFSET);
     this.physicalOffset = longAt(source, position + RecordPosition.PHYSICAL_OFFSET);
     this.sysFlag = sysFlag;
     this.bornTimestampMs = longAt(source, position + RecordPosition.BORN_TIMESTAMP);
     this.storeTimestampMs = longAt(source, position + storeTimestampPosition(sysFlag));
-    this.reconsumeTimes = source.readInt32BE(reconsumeAt);
+    this.reconsumeTimes = int32At(source, reconsumeAt);
     this.preparedTransactionOffset = longAt(source, reconsumeAt + 4);
-    this.bodyBytes = source.readInt32BE(reconsumeAt + 12);
+    this.bodyBytes = int32At(source, reconsumeAt + 12);
     this.bodyStart = reconsumeAt + 16;
   }
 
@@ -172,8 +173,8 @@ export interface MessageExt {
 }
 
 function longAt(source: Buffer, position: number): number {
-  const value = readLong(source, position);
-  if (value === undefined) throw recordError(`long at ${position} exceeds 2^53`);
+  const value = safeLongAt(source, position);
+  if (Number.isNaN(value)) throw recordError(`long at ${position} exceeds 2^53`);
   return value;
 }
 
@@ -184,22 +185,20 @@ function longAt(source: Buffer, position: number): number {
 export function checkRecord(source: Buffer, position: number): number {
   const available = source.length - position;
   if (position < 0 || available < RECORD_FIXED_BYTES_V4) throw recordError(`truncated record at ${position}`);
-  const totalSize = source.readInt32BE(position);
-  const magic = source.readInt32BE(position + RecordPosition.MAGIC);
+  const totalSize = int32At(source, position);
+  const magic = int32At(source, position + RecordPosition.MAGIC);
   if (magic !== MESSAGE_MAGIC) throw recordError(`bad magic 0x${(magic >>> 0).toString(16)} at ${position}`);
   if (totalSize < RECORD_FIXED_BYTES_V4 || totalSize > available) {
     throw recordError(`record size ${totalSize} at ${position} out of range (${available} bytes left)`);
   }
-  const sysFlag = source.readInt32BE(position + RecordPosition.SYS_FLAG);
-  const bodyLengthAt = bodyLengthPosition(sysFlag);
+  const bodyLengthAt = bodyLengthPosition(int32At(source, position + RecordPosition.SYS_FLAG));
   if (bodyLengthAt + 4 + 3 > totalSize) throw recordError(`record at ${position} too short for its hosts`);
-  const bodyBytes = source.readInt32BE(position + bodyLengthAt);
+  const bodyBytes = int32At(source, position + bodyLengthAt);
   const topicLengthAt = bodyLengthAt + 4 + bodyBytes;
   if (bodyBytes < 0 || topicLengthAt + 3 > totalSize) throw recordError(`body length ${bodyBytes} out of range`);
-  const topicBytes = source[position + topicLengthAt] as number;
-  const propertiesLengthAt = topicLengthAt + 1 + topicBytes;
-  if (propertiesLengthAt + 2 > totalSize) throw recordError(`topic length ${topicBytes} out of range`);
-  const propertiesBytes = source.readInt16BE(position + propertiesLengthAt);
+  const propertiesLengthAt = topicLengthAt + 1 + (source[position + topicLengthAt] as number);
+  if (propertiesLengthAt + 2 > totalSize) throw recordError(`topic length out of range in the record at ${position}`);
+  const propertiesBytes = int16At(source, position + propertiesLengthAt);
   if (propertiesBytes < 0 || propertiesLengthAt + 2 + propertiesBytes !== totalSize) {
     throw recordError(`properties length ${propertiesBytes} does not end the record of ${totalSize} bytes`);
   }
