@@ -35,6 +35,8 @@ export interface RemotingServerOptions {
   writeQueueBytesMax?: number;
   frameBytesMax?: number;
   clock?: Clock;
+  /** Told when any channel closes, after its pending requests failed (RocketMQ's ChannelEventListener). */
+  onChannelClose?: (channel: Channel) => void;
 }
 
 /** Default idle close, RocketMQ's serverChannelMaxIdleTimeSeconds = 120. */
@@ -80,7 +82,8 @@ export class RemotingServer {
   listen(): Promise<number> {
     assert(!this.listening, 'listen called twice');
     return new Promise((resolve, reject) => {
-      const failed = (error: Error): void => reject(error);
+      const failed = (error: Error): void => reject(new PetrelError(ErrorCode.ERR_REMOTING_LISTEN,
+        `cannot listen on ${this.options.host ?? '0.0.0.0'}:${this.options.port}: ${error.message}`, { cause: error }));
       this.server.once('error', failed);
       this.server.listen(this.options.port, this.options.host, () => {
         this.server.off('error', failed);
@@ -176,6 +179,7 @@ export class RemotingServer {
     this.connections.delete(connection.channel.id);
     connection.pending.failAll(new PetrelError(ErrorCode.ERR_REMOTING_CLOSED,
       `channel ${connection.channel.remoteAddress} closed: ${connection.channel.reason}`, { retriable: true }));
+    this.options.onChannelClose?.(connection.channel);
   }
 
   private startIdleSweep(): void {
