@@ -143,4 +143,25 @@ describe('mqbench run against Redis Streams', () => {
     checkCsv(join(outputDir, 'report.csv'), ['redis']);
     await checkHtmlInChromium(join(outputDir, 'report.html'), 1);
   });
+
+  it('runs the RocketMQ producer and consumer modes with their report lines', async () => {
+    const common = ['--driver', join(root, 'bench/load/drivers/redis.yaml'), '--set', `redisPort=${redis.port}`,
+      '-t', 'BenchmarkTest', '--report-interval', '1000'];
+    const consumer = run(process.execPath, [mqbench, 'consumer', ...common, '--duration', '6'], { cwd: root, timeout: 60_000 });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const producer = await run(process.execPath, [mqbench, 'producer', ...common, '-q', '3000', '-s', '64', '-w', '8'],
+      { cwd: root, timeout: 60_000 });
+    expect(producer.stdout).toMatch(/^topic: BenchmarkTest threadCount: 8 messageSize: 64 /m);
+    expect(producer.stdout).toMatch(/^Current Time: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} Send TPS: \d+ Max RT\(ms\): \d+ Average RT\(ms\): +[\d.]+ Send Failed: 0 Response Failed: 0$/m);
+    expect(producer.stdout).toMatch(/^\[Complete\] Send Total: 3000 Send TPS: \d+ .*Send Failed: 0 Response Failed: 0$/m);
+    expect(producer.stdout).toMatch(/^Send RT \(us\) p50: \d+ p75: \d+ p95: \d+ p99: \d+ p99\.9: \d+ p99\.99: \d+ max: \d+$/m);
+    const { stdout } = await consumer;
+    const lines = stdout.split('\n').filter((line) => line.startsWith('Current Time: '));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).toMatch(/^Current Time: \d+ TPS: \d+ FAIL: 0 AVG\(B2C\) RT\(ms\): +[\d.]+ AVG\(S2C\) RT\(ms\): +[\d.]+ MAX\(B2C\) RT\(ms\): \d+ MAX\(S2C\) RT\(ms\): \d+$/);
+    }
+    expect(lines.some((line) => !line.includes(' TPS: 0 '))).toBe(true);
+    expect(stdout).toMatch(/^B2C \(us\) p50: \d+/m);
+  });
 });
