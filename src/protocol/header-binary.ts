@@ -17,34 +17,61 @@ const LANGUAGE_BY_BYTE: readonly LanguageName[] = (() => {
 })();
 
 export function encodeBinaryHeader(command: RemotingCommand): Buffer {
-  const remark = command.remark === null ? null : Buffer.from(command.remark, 'utf8');
-  const entries: Array<[Buffer, Buffer]> = [];
+  const remarkBytes = command.remark === null ? 0 : Buffer.byteLength(command.remark, 'utf8');
+  const ext = command.extFields;
   let extBytes = 0;
-  if (command.extFields !== null) {
-    for (const [key, value] of Object.entries(command.extFields)) {
-      const keyBytes = Buffer.from(key, 'utf8');
-      const valueBytes = Buffer.from(value, 'utf8');
-      entries.push([keyBytes, valueBytes]);
-      extBytes += 2 + keyBytes.length + 4 + valueBytes.length;
+  if (ext !== null) {
+    for (const key in ext) extBytes += 6 + utf8Length(key) + utf8Length(ext[key] as string);
+  }
+  const out = Buffer.allocUnsafe(FIXED_BYTES + 4 + remarkBytes + 4 + extBytes);
+  out.writeInt16BE((command.code << 16) >> 16, 0);
+  out[2] = LanguageCode[command.language];
+  out.writeInt16BE((command.version << 16) >> 16, 3);
+  out.writeInt32BE(command.opaque | 0, 5);
+  out.writeInt32BE(command.flag | 0, 9);
+  out.writeInt32BE(remarkBytes, 13);
+  let position = 17;
+  if (command.remark !== null) position += out.write(command.remark, position, 'utf8');
+  out.writeInt32BE(extBytes, position);
+  position += 4;
+  if (ext !== null) {
+    for (const key in ext) {
+      const keyBytes = writeString(out, key, position + 2);
+      out.writeInt16BE(keyBytes, position);
+      position += 2 + keyBytes;
+      const valueBytes = writeString(out, ext[key] as string, position + 4);
+      out.writeInt32BE(valueBytes, position);
+      position += 4 + valueBytes;
     }
   }
-  const remarkBytes = remark === null ? 0 : remark.length;
-  const out = Buffer.allocUnsafe(FIXED_BYTES + 4 + remarkBytes + 4 + extBytes);
-  let position = out.writeInt16BE((command.code << 16) >> 16, 0);
-  position = out.writeUInt8(LanguageCode[command.language], position);
-  position = out.writeInt16BE((command.version << 16) >> 16, position);
-  position = out.writeInt32BE(command.opaque | 0, position);
-  position = out.writeInt32BE(command.flag | 0, position);
-  position = out.writeInt32BE(remarkBytes, position);
-  if (remark !== null) position += remark.copy(out, position);
-  position = out.writeInt32BE(extBytes, position);
-  for (const [keyBytes, valueBytes] of entries) {
-    position = out.writeInt16BE(keyBytes.length, position);
-    position += keyBytes.copy(out, position);
-    position = out.writeInt32BE(valueBytes.length, position);
-    position += valueBytes.copy(out, position);
-  }
   return out;
+}
+
+/** Strings up to this many chars are measured and written in JS when ASCII (no native call). */
+const SHORT_STRING_CHARS = 64;
+
+function utf8Length(text: string): number {
+  if (text.length <= SHORT_STRING_CHARS) {
+    let index = 0;
+    while (index < text.length && text.charCodeAt(index) < 0x80) index++;
+    if (index === text.length) return index;
+  }
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** Writes text as UTF-8 at position; returns the bytes written. */
+function writeString(out: Buffer, text: string, position: number): number {
+  const length = text.length;
+  if (length <= SHORT_STRING_CHARS) {
+    let index = 0;
+    for (; index < length; index++) {
+      const code = text.charCodeAt(index);
+      if (code >= 0x80) break;
+      out[position + index] = code;
+    }
+    if (index === length) return length;
+  }
+  return out.write(text, position, 'utf8');
 }
 
 /** Decodes the binary header in bytes[start, end) (the whole buffer by default). */
