@@ -1,11 +1,8 @@
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { systemClock } from '../common/clock.js';
-import type { Logger } from '../common/log.js';
 import { createLogger } from '../common/log.js';
-import type { RemotingCommand } from '../protocol/command.js';
-import type { Channel, RequestHandler } from '../remoting/channel.js';
 import { RemotingClient } from '../remoting/client.js';
-import { RemotingServer } from '../remoting/server.js';
 import type { StoreConfig } from '../store/config.js';
 import { storeConfigFrom, storeConfigSchema } from '../store/config.js';
 import { StoreProducer } from '../store/producer.js';
@@ -17,63 +14,31 @@ import { deriveRuntime } from './config.js';
 import type { ControlPlane } from './control-plane.js';
 import { createControlPlane } from './control-plane.js';
 import { dataPlaneConfigFrom } from './data-plane/config.js';
-import type { LocalDataPlane } from './data-plane/local.js';
-import { createLocalDataPlane } from './data-plane/local.js';
-import { createRouter } from './router.js';
 import { StoreAdapter } from './store-adapter.js';
+import type { BrokerLoggers, Transports } from './transports.js';
+import { startMainThreadTransport, startThreadedTransports } from './transports.js';
 
 export interface StartBrokerOptions {
   config: BrokerConfig;
   /** The `-c` file: UPDATE_BROKER_CONFIG persists there (else <store>/config/broker.properties). */
   configFile?: string | undefined;
+  /**
+   * 'threads' (default): I/O worker threads own the sockets (TCP on listenPort, WebSocket on
+   * listenPort + 2) and forward control commands here. 'main': one TCP server on this thread.
+   */
+  transport?: 'threads' | 'main';
+  /** An I/O thread died: the broker cannot serve; the caller should stop and exit non-zero. */
+  onFatal?: (error: Error) => void;
 }
 
 export interface RunningBroker {
   readonly runtime: BrokerRuntime;
   readonly controlPlane: ControlPlane;
+  readonly transports: Transports;
   /** The line RocketMQ prints when the broker is ready (reference §9.1). */
   readonly bootLine: string;
-  /** Graceful stop: no new connections, held pulls answered, offsets flushed, unregistered, store closed. */
+  /** Graceful stop: sockets closed, held pulls answered, offsets flushed, unregistered, store closed. */
   stop(): Promise<void>;
-}
-
-interface BrokerLoggers {
-  broker: Logger;
-  store: Logger;
-  remoting: Logger;
-}
-
-/**
- * Starts a broker in this process with the sockets on the main thread (TCP remoting on
- * `listenPort`; port 0 picks a free one): logs, store, control plane, data plane, the router
- * between them, and NameServer registration. Requests that arrive while the rest starts wait.
- */
-export async function startBroker(options: StartBrokerOptions): Promise<RunningBroker> {
-  const { config } = options;
-  const logDir = deriveRuntime(config).logDir;
-  const loggers: BrokerLoggers = {
-    broker: createLogger('broker', logDir), store: createLogger('store', logDir), remoting: createLogger('remoting', logDir),
-  };
-  let route: RequestHandler | null = null;
-  let markReady: () => void = () => undefined;
-  const ready = new Promise<void>((resolve) => { markReady = resolve; });
-  const server = new RemotingServer({
-    port: config.listenPort, logger: loggers.remoting, channelIdleMs: config.serverChannelMaxIdleTimeSeconds * 1000,
-    handler: async (command: RemotingCommand, channel: Channel) => {
-      if (route === null) await ready;
-      return (route as unknown as RequestHandler)(command, channel);
-    },
-  });
-  const port = await server.listen();
-  try {
-    const parts = await assemble(options, deriveRuntime(config, port), loggers);
-    route = parts.route;
-    markReady();
-    return running(parts, server, loggers);
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
 }
 
 interface BrokerParts {
@@ -81,9 +46,40 @@ interface BrokerParts {
   store: StoreHandle;
   producer: StoreProducer;
   controlPlane: ControlPlane;
-  dataPlane: LocalDataPlane;
   namesrvClient: RemotingClient;
-  route: RequestHandler;
+}
+
+/**
+ * Starts a broker in this process: logs, store, control plane, transports with the data plane,
+ * and NameServer registration (after the transports listen, so a route never points at a closed
+ * port). `listenPort=0` picks a free port first: the port is part of the store host written into
+ * every record, so it must be known before the store opens.
+ */
+export async function startBroker(options: StartBrokerOptions): Promise<RunningBroker> {
+  const { config } = options;
+  const listenPort = config.listenPort === 0 ? await pickFreePort() : config.listenPort;
+  const runtime = deriveRuntime(config, listenPort);
+  const loggers: BrokerLoggers = {
+    broker: createLogger('broker', runtime.logDir), store: createLogger('store', runtime.logDir),
+    remoting: createLogger('remoting', runtime.logDir),
+  };
+  const parts = await assemble(options, runtime, loggers);
+  let transports: Transports;
+  try {
+    const dataPlane = dataPlaneConfigFrom(config, runtime.brokerIp, runtime.listenPort);
+    const deps = { config, runtime, dataPlane, store: parts.store, producer: parts.producer, controlPlane: parts.controlPlane, loggers };
+    transports = options.transport === 'main'
+      ? await startMainThreadTransport(deps)
+      : await startThreadedTransports(deps, (error) => {
+        loggers.broker.error({ err: error }, 'I/O thread failed');
+        options.onFatal?.(error);
+      });
+    await parts.controlPlane.start();
+  } catch (error) {
+    await closeParts(parts);
+    throw error;
+  }
+  return running(parts, transports, loggers);
 }
 
 async function assemble(options: StartBrokerOptions, runtime: BrokerRuntime, loggers: BrokerLoggers): Promise<BrokerParts> {
@@ -98,44 +94,39 @@ async function assemble(options: StartBrokerOptions, runtime: BrokerRuntime, log
     store: new StoreAdapter(store.reader, producer, store, clock.nowMs()),
     namesrv: runtime.namesrvAddresses.length === 0 ? null : namesrvClient,
   });
-  const dataPlane = createLocalDataPlane({
-    config: dataPlaneConfigFrom(config, runtime.brokerIp, runtime.listenPort),
-    topics: controlPlane.topics, groups: controlPlane.groups, appender: producer, reader: store.reader,
-    sendControl: async (message) => controlPlane.onDataPlaneMessage(message), logger: loggers.broker,
-  });
-  const route = createRouter({ dataPlane: dataPlane.handler, controlPlane: controlPlane.handler });
-  dataPlane.start();
-  await controlPlane.start();
-  return { runtime, store, producer, controlPlane, dataPlane, namesrvClient, route };
+  return { runtime, store, producer, controlPlane, namesrvClient };
 }
 
-function running(parts: BrokerParts, server: RemotingServer, loggers: BrokerLoggers): RunningBroker {
+function running(parts: BrokerParts, transports: Transports, loggers: BrokerLoggers): RunningBroker {
   const config = parts.controlPlane.context.brokerConfig.current();
   const namesrv = parts.runtime.namesrvAddresses.join(';');
   const bootLine = `The broker[${config.brokerName}, ${parts.runtime.brokerAddress}] boot success. `
     + `serializeType=JSON${namesrv === '' ? '' : ` and name server is ${namesrv}`}`;
-  loggers.broker.info({ brokerAddress: parts.runtime.brokerAddress, namesrv }, bootLine);
+  loggers.broker.info({ brokerAddress: parts.runtime.brokerAddress, namesrv, transports: transports.describe }, bootLine);
   let stopping: Promise<void> | null = null;
   return {
     runtime: parts.runtime,
     controlPlane: parts.controlPlane,
+    transports,
     bootLine,
     stop() {
-      stopping ??= stopParts(parts, server, loggers.broker);
+      stopping ??= (async () => {
+        loggers.broker.info('broker shutting down');
+        await transports.stop();
+        await closeParts(parts);
+        loggers.broker.info('broker stopped');
+      })();
       return stopping;
     },
   };
 }
 
-async function stopParts(parts: BrokerParts, server: RemotingServer, logger: Logger): Promise<void> {
-  logger.info('broker shutting down');
-  parts.dataPlane.stop();
+/** After the transports: offsets flushed, NameServers told, store drained and closed. */
+async function closeParts(parts: BrokerParts): Promise<void> {
   await parts.controlPlane.stop();
-  await server.close();
   parts.namesrvClient.close();
   parts.producer.close();
   await parts.store.close();
-  logger.info('broker stopped');
 }
 
 /** The store's keys from the broker config; the store host is the broker's registered address. */
@@ -145,4 +136,16 @@ function storeConfigOf(config: BrokerConfig, runtime: BrokerRuntime): StoreConfi
   values.brokerIP1 = runtime.brokerIp;
   values.listenPort = runtime.listenPort;
   return storeConfigFrom(values as Partial<StoreConfig>);
+}
+
+function pickFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
