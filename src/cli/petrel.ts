@@ -1,13 +1,14 @@
 import { parseCommandLine } from '../common/config/load.js';
 import { fail, onShutdownSignals } from './run-process.js';
-import { startStandalone, stopStandalone } from './standalone.js';
+import { standaloneComponents, startStandalone, stopStandalone } from './standalone.js';
+import { brokerComponent } from './standalone-broker.js';
 
 /**
  * bin/petrel <command>. Commands:
  *   standalone [--key=value | --<component>.<key>=value ...]
- *       NameServer (and, once plugged in, Broker and Dashboard) in one process; `make run`.
+ *       NameServer and Broker (and, once plugged in, the Dashboard) in one process; `make run`.
  */
-const USAGE = `usage: petrel standalone [--key=value ...] [--namesrv.key=value ...]
+const USAGE = `usage: petrel standalone [--key=value ...] [--namesrv.key=value ...] [--broker.key=value ...]
   standalone  start a NameServer (and the other server components) in one process`;
 
 function main(argv: readonly string[]): void {
@@ -28,7 +29,7 @@ function main(argv: readonly string[]): void {
   } catch (error) {
     fail(error);
   }
-  startStandalone(overrides).then((running) => {
+  startStandalone(overrides, [...standaloneComponents, brokerComponent]).then((running) => {
     onShutdownSignals(() => stopStandalone(running));
     for (const component of running) console.log(component.listening);
     console.log('Petrel standalone boot success.');
