@@ -207,13 +207,13 @@ export function decodeRegisterBrokerBody(body: Buffer | null, compressed = false
 export function encodeRegisterBrokerBodyCompressed(body: RegisterBrokerBody): Buffer {
   const parts: Buffer[] = [];
   const pushSized = (bytes: Buffer): void => {
-    const size = Buffer.allocUnsafe(4);
+    const size = Buffer.alloc(4);
     size.writeInt32BE(bytes.length, 0);
     parts.push(size, bytes);
   };
   pushSized(encodeDataVersion(body.topicConfigSerializeWrapper.dataVersion));
   const configs = Object.values(body.topicConfigSerializeWrapper.topicConfigTable);
-  const count = Buffer.allocUnsafe(4);
+  const count = Buffer.alloc(4);
   count.writeInt32BE(configs.length, 0);
   parts.push(count);
   for (const config of configs) {
