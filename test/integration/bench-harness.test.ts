@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
-import { startRedis } from '../../bench/load/compare/servers.js';
+import { startPetrel, startRedis } from '../../bench/load/compare/servers.js';
 import type { ManagedServer } from '../../bench/load/compare/servers.js';
 import { decodeHistogram, LATENCY_METRICS } from '../../bench/load/stats.js';
 import { CSV_HEADER } from '../../bench/load/report/csv.js';
@@ -163,5 +163,36 @@ describe('mqbench run against Redis Streams', () => {
     }
     expect(lines.some((line) => !line.includes(' TPS: 0 '))).toBe(true);
     expect(stdout).toMatch(/^B2C \(us\) p50: \d+/m);
+  });
+});
+
+describe('mqbench run against Petrel (standalone broker, SDK over TCP and WebSocket)', () => {
+  let petrel: ManagedServer;
+  const outputDir = mkdtempSync(join(tmpdir(), 'mqbench-petrel-out-'));
+
+  beforeAll(async () => {
+    petrel = await startPetrel({ repoDir: root, flushDiskType: 'ASYNC_FLUSH' });
+  });
+  afterAll(async () => {
+    await petrel?.stop();
+    rmSync(outputDir, { recursive: true, force: true });
+  });
+
+  it('writes valid outputs for both transports, overlaid in one report', async () => {
+    await runSmoke(outputDir, ['petrel-tcp.yaml', 'petrel-ws.yaml'],
+      [`namesrvAddr=${petrel.address}`, `logDir=${join(outputDir, 'client-logs')}`]);
+    const jsonFiles = readdirSync(outputDir).filter((f) => f.endsWith('.json')).sort();
+    expect(jsonFiles).toHaveLength(2);
+    const results = jsonFiles.map((file) => JSON.parse(readFileSync(join(outputDir, file), 'utf8')) as TestResult);
+    checkResult(results[0]!, 'petrel-tcp');
+    checkResult(results[1]!, 'petrel-ws');
+    for (const result of results) {
+      expect(result.environment.driver.flushMode).toBe('ASYNC_FLUSH');
+      // Petrel's store timestamp is a real clock reading, so store-to-consume is measured too.
+      expect(result.histograms.storeToConsumeLatency.summary.count).toBeGreaterThan(0);
+    }
+    expect(results[1]!.environment.driver.client).toContain('over ws');
+    checkCsv(join(outputDir, 'report.csv'), ['petrel-tcp', 'petrel-ws']);
+    await checkHtmlInChromium(join(outputDir, 'report.html'), 2);
   });
 });

@@ -150,19 +150,14 @@ export interface PetrelServerOptions {
   extraArgs?: string[];
 }
 
-/** `bin/petrel standalone` (NameServer + Broker) on free ports, data and logs in a temporary folder. */
-export async function startPetrel(options: PetrelServerOptions): Promise<ManagedServer> {
-  const directory = mkdtempSync(join(tmpdir(), `mqbench-petrel-${options.flushDiskType.toLowerCase()}-`));
-  const namesrvPort = await freePortRun(1);
-  const brokerPort = await freePortRun(3);
-  const launched = launch('petrel', process.execPath, [
-    join(options.repoDir, 'dist/src/cli/petrel.js'), 'standalone',
-    `--namesrv.listenPort=${namesrvPort}`, `--broker.listenPort=${brokerPort}`,
-    `--storePathRootDir=${join(directory, 'store')}`, `--logDir=${join(directory, 'logs')}`,
-    `--flushDiskType=${options.flushDiskType}`, ...(options.extraArgs ?? []),
-  ], directory);
-  const name = `petrel (${options.flushDiskType})`;
-  const ready = async (): Promise<boolean> => {
+/** Until `petrel standalone` also runs a Broker, Petrel starts as mqnamesrv + mqbroker processes. */
+async function standaloneHasBroker(repoDir: string): Promise<boolean> {
+  const module = await import(join(repoDir, 'dist/src/cli/standalone.js')) as { standaloneComponents?: Array<{ name: string }> };
+  return (module.standaloneComponents ?? []).some((component) => component.name === 'broker');
+}
+
+function petrelReady(namesrvPort: number): () => Promise<boolean> {
+  return async () => {
     if (!(await canConnect(namesrvPort))) return false;
     const admin = new PetrelAdmin(`127.0.0.1:${namesrvPort}`);
     try {
@@ -173,5 +168,45 @@ export async function startPetrel(options: PetrelServerOptions): Promise<Managed
       admin.close();
     }
   };
-  return started(name, namesrvPort, directory, launched, ready);
+}
+
+/**
+ * A Petrel NameServer + Broker on free ports, data and logs in a temporary folder: one
+ * `petrel standalone` process when it includes the Broker, else `mqnamesrv` and `mqbroker`.
+ * Ready once the Broker has registered with the NameServer.
+ */
+export async function startPetrel(options: PetrelServerOptions): Promise<ManagedServer> {
+  const directory = mkdtempSync(join(tmpdir(), `mqbench-petrel-${options.flushDiskType.toLowerCase()}-`));
+  const namesrvPort = await freePortRun(1);
+  const brokerPort = await freePortRun(3);
+  const name = `petrel (${options.flushDiskType})`;
+  const cli = (file: string): string => join(options.repoDir, 'dist/src/cli', file);
+  const brokerArgs = [`--storePathRootDir=${join(directory, 'store')}`, `--flushDiskType=${options.flushDiskType}`,
+    ...(options.extraArgs ?? [])];
+  if (await standaloneHasBroker(options.repoDir)) {
+    const launched = launch('petrel', process.execPath, [cli('petrel.js'), 'standalone',
+      `--namesrv.listenPort=${namesrvPort}`, `--broker.listenPort=${brokerPort}`, `--logDir=${join(directory, 'logs')}`,
+      ...brokerArgs], directory);
+    return started(name, namesrvPort, directory, launched, petrelReady(namesrvPort));
+  }
+  const namesrv = launch('mqnamesrv', process.execPath, [cli('mqnamesrv.js'), `--listenPort=${namesrvPort}`,
+    `--logDir=${join(directory, 'namesrv-logs')}`], directory);
+  const broker = launch('mqbroker', process.execPath, [cli('mqbroker.js'), '-n', `127.0.0.1:${namesrvPort}`,
+    `--listenPort=${brokerPort}`, `--logDir=${join(directory, 'broker-logs')}`, ...brokerArgs], directory);
+  try {
+    await waitUntil(name, broker.child, petrelReady(namesrvPort));
+  } catch (error) {
+    await stopChild(broker.child);
+    await stopChild(namesrv.child);
+    rmSync(directory, { recursive: true, force: true });
+    throw new Error(`${(error as Error).message}\n--- mqnamesrv ---\n${namesrv.output()}\n--- mqbroker ---\n${broker.output()}`, { cause: error });
+  }
+  return {
+    name, port: namesrvPort, directory, address: `127.0.0.1:${namesrvPort}`,
+    async stop(): Promise<void> {
+      await stopChild(broker.child);
+      await stopChild(namesrv.child);
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
 }
