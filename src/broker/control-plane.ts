@@ -86,7 +86,7 @@ export function createControlPlane(deps: ControlPlaneDeps): ControlPlane {
   deps.brokerConfig.onChange((keys) => {
     if (keys.includes('brokerPermission')) context.registerNow();
   });
-  const timers = new Timers();
+  const timers = new Timers(deps.logger);
   let stopped = false;
   return {
     handler: (request, channel) => dispatch(request, channel, context),
@@ -155,12 +155,20 @@ function scanIdleClients(context: ControlContext): void {
   }
 }
 
-/** Unref'd intervals owned by the control plane; a throwing tick is logged by the caller's own code. */
+/** Unref'd intervals owned by the control plane; a failing tick (e.g. a full disk) is logged and retried next time. */
 class Timers {
   private readonly handles: NodeJS.Timeout[] = [];
 
+  constructor(private readonly logger: Logger) {}
+
   every(intervalMs: number, tick: () => void): void {
-    const handle = setInterval(tick, intervalMs);
+    const handle = setInterval(() => {
+      try {
+        tick();
+      } catch (error) {
+        this.logger.error({ err: error }, 'control-plane timer failed');
+      }
+    }, intervalMs);
     handle.unref();
     this.handles.push(handle);
   }
