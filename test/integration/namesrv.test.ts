@@ -138,4 +138,16 @@ describe('bin/mqnamesrv', () => {
     expect(await again.exited).not.toBe(0);
     expect(again.stdout()).toMatch(/No mqnamesrv running\./);
   });
+
+  it('bin/petrel standalone runs a NameServer in-process, says where it listens, and stops on SIGTERM', async () => {
+    const dir = tmpDir('petrel-standalone-');
+    cleanups.push(dir.remove);
+    const port = await freePort();
+    const standalone = await spawnPetrel('bin/petrel', ['standalone', `--namesrv.listenPort=${port}`,
+      `--logDir=${dir.path}`, `--kvConfigPath=${join(dir.path, 'kv.json')}`], { readyPattern: /boot success/ });
+    cleanups.push(() => standalone.kill9());
+    expect(standalone.stdout()).toContain(`NameServer listening on 0.0.0.0:${port}`);
+    expect(await routeCode(newClient(), `127.0.0.1:${port}`, 'Nothing')).toBe(ResponseCode.TOPIC_NOT_EXIST);
+    expect(await standalone.stop()).toBe(0);
+  });
 });
