@@ -45,7 +45,7 @@ export async function consumerSendMsgBack(
   if (!isWriteable(topicConfig.perm)) {
     return failure(request, ResponseCode.NO_PERMISSION, `the topic[${decision.topic}] sending message is forbidden`);
   }
-  const queueId = Math.floor(Math.random() * queueNums);
+  const queueId = Math.floor(Math.random() * Math.max(1, Math.min(queueNums, topicConfig.writeQueueNums)));
   const message = buildSendBackMessage(original, decision, queueId);
   const outcome = await appendMaybeDelayed(context.store, message, context.delayLevelsMs, context.clock.nowMs());
   if (outcome.status !== 'ok') {

@@ -17,7 +17,7 @@ export function getBrokerRuntimeInfo(request: RemotingCommand, _channel: Channel
   return success(request, null, encodeKvTable({ table: runtimeTable(context) }));
 }
 
-export function runtimeTable(context: ControlContext): Record<string, string> {
+function runtimeTable(context: ControlContext): Record<string, string> {
   const stats = context.store.runtimeStats();
   const nowMs = context.clock.nowMs();
   const tps = stats.putTps.toFixed(2);
