@@ -10,7 +10,8 @@ import { exitAfterFlush, fail, onShutdownSignals } from './run-process.js';
  * bin/mqbroker [-n host:port[;host:port]] [-c file] [--key=value ...] [-p] [-m] [-h]
  * (reference §9.1)
  *
- * -c: broker.conf (RocketMQ's keys, §7.2); --key=value overrides it; -n overrides namesrvAddr.
+ * -c: broker.conf (RocketMQ's keys, §7.2); --key=value overrides it; -n overrides namesrvAddr,
+ * which otherwise falls back to the NAMESRV_ADDR environment variable as in RocketMQ.
  * Unknown keys exit 1 naming the key. -p prints every config item, -m the important ones, and
  * exits. Logs go to <logDir>/broker.log, store.log and remoting.log; the pid to
  * <logDir>/broker.pid for bin/mqshutdown. SIGTERM/SIGINT stop gracefully (offsets flushed,
@@ -45,6 +46,10 @@ function main(argv: readonly string[]): void {
     configFile = options['-c'];
     const namesrv = options['-n'] === undefined ? {} : { namesrvAddr: options['-n'] };
     config = loadConfig(brokerSchema, { file: configFile, overrides: { ...overrides, ...namesrv } });
+    const fromEnv = process.env['NAMESRV_ADDR'];
+    if (config.namesrvAddr === '' && fromEnv !== undefined && fromEnv !== '') {
+      config = loadConfig(brokerSchema, { file: configFile, overrides: { ...overrides, namesrvAddr: fromEnv } });
+    }
     const problem = validateNamesrv(config.namesrvAddr)
       ?? (config.brokerRole === 'SLAVE' && config.brokerId <= 0 ? 'a SLAVE needs brokerId > 0' : undefined);
     if (problem !== undefined) throw new Error(problem);
