@@ -49,8 +49,9 @@ bench-compare: build ## Petrel vs Redis Streams vs NATS JetStream on loopback; e
 	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server nats-server; }
 	node dist/src/cli/mqbench.js compare $(COMPARE_ARGS)
 
-soak: build      ## WebSocket soak: 1 GiB of sends + 2 GiB of pulls over uWS, every CRC checked; one JSON line
+soak: build      ## WebSocket soak over uWS (in-process server, then a real bin/mqbroker), every CRC checked; JSON lines
 	node dist/bench/soak/ws-soak.js
+	node dist/bench/soak/broker-ws-soak.js
 
 clean:           ## remove build output
 	rm -rf dist
