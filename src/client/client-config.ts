@@ -1,4 +1,5 @@
 import { networkInterfaces } from 'node:os';
+import type { ConnectionFactory } from '../remoting/connection.js';
 import { clientState } from './errors.js';
 
 /**
@@ -26,6 +27,8 @@ export interface ClientOptions {
   heartbeatBrokerIntervalMs?: number;
   /** Timeout of control requests (route, heartbeat, offsets). Default 3000 ms. */
   requestTimeoutMs?: number;
+  /** @internal Replaces the TCP connection layer (tests and benchmarks). */
+  connectionFactory?: ConnectionFactory;
 }
 
 export const POLL_NAMESRV_INTERVAL_MS_DEFAULT = 30_000;
@@ -43,6 +46,7 @@ export interface ResolvedClientConfig {
   pollNameServerIntervalMs: number;
   heartbeatBrokerIntervalMs: number;
   requestTimeoutMs: number;
+  connectionFactory: ConnectionFactory | undefined;
 }
 
 let instanceSequence = 0;
@@ -69,6 +73,7 @@ export function resolveClientConfig(options: ClientOptions): ResolvedClientConfi
     pollNameServerIntervalMs: options.pollNameServerIntervalMs ?? POLL_NAMESRV_INTERVAL_MS_DEFAULT,
     heartbeatBrokerIntervalMs: options.heartbeatBrokerIntervalMs ?? HEARTBEAT_INTERVAL_MS_DEFAULT,
     requestTimeoutMs: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS_DEFAULT,
+    connectionFactory: options.connectionFactory,
   };
 }
 

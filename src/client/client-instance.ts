@@ -11,7 +11,10 @@ import {
 import { clientIdOf, type ClientOptions, resolveClientConfig, type ResolvedClientConfig } from './client-config.js';
 import { noRoute } from './errors.js';
 import { MASTER_ID, sameRoute } from './topic-route.js';
-import { wsBrokerRemoting } from './ws-transport.js';
+import { connectTcp } from '../remoting/tcp-connection.js';
+import { wsConnectionFactory } from '../remoting/ws-connection.js';
+import { BrokerRemoting } from './broker-remoting.js';
+import { wsAddressOf } from './ws-transport.js';
 
 /**
  * What every client shares (Java's MQClientInstance): the client id, the log, the remoting
@@ -40,7 +43,7 @@ export class ClientInstance {
   /** NameServer traffic: always TCP. */
   readonly namesrvRemoting: Remoting;
   /** Broker traffic: TCP, or WebSocket when `transport: 'ws'`. */
-  brokerRemoting: Remoting;
+  readonly brokerRemoting: Remoting;
   private readonly routes = new Map<string, TopicRouteData>();
   private readonly brokerAddrs = new Map<string, Map<number, string>>();
   private readonly timers: NodeJS.Timeout[] = [];
@@ -53,17 +56,22 @@ export class ClientInstance {
     this.clientId = clientIdOf(this.config);
     this.logger = createLogger('rocketmq_client', this.config.logDir, this.config.logLevel)
       .child({ clientId: this.clientId });
-    const tcp = new RemotingClient({ logger: this.logger, handler: (command, channel) => this.serve(command, channel) });
+    const tcp = new RemotingClient({
+      logger: this.logger, handler: (command, channel) => this.serve(command, channel),
+      ...(this.config.connectionFactory === undefined ? {} : { connectionFactory: this.config.connectionFactory }),
+    });
     this.namesrvRemoting = tcp;
-    this.brokerRemoting = tcp;
+    const ws = this.config.transport === 'ws';
+    this.brokerRemoting = new BrokerRemoting({
+      logger: this.logger, handler: (command, channel) => this.serve(command, channel),
+      factory: this.config.connectionFactory ?? (ws ? wsConnectionFactory() : connectTcp),
+      ...(ws ? { addressOf: wsAddressOf } : {}),
+    });
   }
 
   /** Connects the member and starts the route and heartbeat timers. */
   async start(member: ClientMember): Promise<void> {
     this.member = member;
-    if (this.config.transport === 'ws') {
-      this.brokerRemoting = wsBrokerRemoting(this.logger, (command, channel) => this.serve(command, channel));
-    }
     this.started = true;
     this.every(this.config.pollNameServerIntervalMs, () => this.refreshAllRoutes());
     this.every(this.config.heartbeatBrokerIntervalMs, () => this.heartbeatAll());
@@ -167,7 +175,7 @@ export class ClientInstance {
     }
     this.started = false;
     this.namesrvRemoting.close();
-    if (this.brokerRemoting !== this.namesrvRemoting) this.brokerRemoting.close();
+    this.brokerRemoting.close();
     this.logger.info('client shut down');
   }
 

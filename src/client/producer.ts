@@ -1,8 +1,7 @@
 import { ErrorCode, PetrelError } from '../common/errors.js';
 import { MESSAGE_BYTES_MAX_DEFAULT } from '../common/limits.js';
 import type { TopicRouteData } from '../protocol/bodies/route.js';
-import { UniqKeyGenerator } from '../protocol/message-id.js';
-import { type HeartbeatData, type SendHeader, sendCommand } from './client-api.js';
+import type { HeartbeatData, SendHeader } from './client-api.js';
 import type { ClientOptions } from './client-config.js';
 import { ClientInstance, type ClientMember } from './client-instance.js';
 import { COMPRESS_BODY_OVER_BYTES_DEFAULT, COMPRESS_LEVEL_DEFAULT } from './compression.js';
@@ -13,7 +12,9 @@ import type { MessageQueue } from './message-queue.js';
 import { type MessageQueueSelector, runSelector } from './selectors.js';
 import { encodeBatch, parseSendResponse, type PreparedMessage, prepareMessage } from './send-encode.js';
 import { type SendCallback, SendResult, SendStatus } from './send-result.js';
+import { SendRequestCommand, SendTemplate } from './send-frame.js';
 import { publishQueuesOf, TopicPublishInfo } from './topic-route.js';
+import { FastUniqKeyGenerator } from './uniq-key.js';
 import { checkGroup, checkMessage, DEFAULT_TOPIC } from './validators.js';
 
 /**
@@ -63,7 +64,9 @@ export class Producer implements ClientMember {
   private readonly instance: ClientInstance;
   private readonly publishInfos = new Map<string, TopicPublishInfo>();
   private readonly faults: LatencyFaultTolerance;
-  private readonly keys: UniqKeyGenerator;
+  private readonly keys: FastUniqKeyGenerator;
+  /** Header templates of plain sends (sysFlag 0, flag 0, not batch, not retry), per queue object. */
+  private readonly templates = new WeakMap<MessageQueue, SendTemplate>();
   private readonly options: Required<Pick<ProducerOptions,
     'sendMsgTimeout' | 'retryTimesWhenSendFailed' | 'retryTimesWhenSendAsyncFailed' | 'retryAnotherBrokerWhenNotStoreOK'
     | 'compressMsgBodyOverHowmuch' | 'compressLevel' | 'maxMessageSize' | 'defaultTopicQueueNums' | 'createTopicKey'
@@ -87,7 +90,7 @@ export class Producer implements ClientMember {
       sendLatencyFaultEnable: options.sendLatencyFaultEnable ?? true,
     };
     this.faults = new LatencyFaultTolerance(undefined, options.faultIsolationMs ?? FAULT_ISOLATION_MS_DEFAULT);
-    this.keys = new UniqKeyGenerator(ipv4Bytes(this.instance.config.clientIP));
+    this.keys = new FastUniqKeyGenerator(ipv4Bytes(this.instance.config.clientIP));
   }
 
   get clientId(): string {
@@ -145,8 +148,8 @@ export class Producer implements ClientMember {
     const info = await this.publishInfo(message.topic);
     const prepared = this.prepare(message);
     const queue = info.select((broker) => !this.brokerUsable(broker));
-    const address = await this.brokerAddress(queue);
-    await this.instance.brokerRemoting.invokeOneway(address, sendCommand(this.header(message, prepared, queue, info), prepared.body));
+    const address = this.instance.masterAddress(queue.brokerName) ?? await this.brokerAddress(queue);
+    await this.instance.brokerRemoting.invokeOneway(address, this.command(message, prepared, queue));
   }
 
   private async sendWithRetries(message: Message, timeoutMs: number, retries: number): Promise<SendResult> {
@@ -224,22 +227,30 @@ export class Producer implements ClientMember {
     batch = false,
   ): Promise<SendResult> {
     const address = this.instance.masterAddress(queue.brokerName) ?? await this.brokerAddress(queue);
-    const command = sendCommand(this.header(message, prepared, queue, info, batch), prepared.body);
+    const command = this.command(message, prepared, queue, batch);
     const response = await this.instance.brokerRemoting.invoke(address, command, timeoutMs);
     return parseSendResponse(response, queue, prepared.uniqKey);
   }
 
+  private command(message: Message, prepared: PreparedMessage, queue: MessageQueue, batch = false): SendRequestCommand {
+    const plain = prepared.sysFlag === 0 && message.flag === 0 && !batch && !message.topic.startsWith('%RETRY%');
+    let template = plain ? this.templates.get(queue) : undefined;
+    if (template === undefined) {
+      template = new SendTemplate(this.header(message, prepared, queue, batch));
+      if (plain) this.templates.set(queue, template);
+    }
+    return new SendRequestCommand(template, Date.now(), prepared.properties, prepared.body);
+  }
+
   private header(
-    message: Message, prepared: PreparedMessage, queue: MessageQueue, info: TopicPublishInfo, batch = false,
-  ): SendHeader {
+    message: Message, prepared: PreparedMessage, queue: MessageQueue, batch: boolean,
+  ): Omit<SendHeader, 'bornTimestamp' | 'properties'> {
     const retryTopic = message.topic.startsWith('%RETRY%');
     return {
-      producerGroup: this.groupName, topic: message.topic,
-      defaultTopic: this.options.createTopicKey,
+      producerGroup: this.groupName, topic: message.topic, defaultTopic: this.options.createTopicKey,
       defaultTopicQueueNums: this.options.defaultTopicQueueNums, queueId: queue.queueId, sysFlag: prepared.sysFlag,
-      bornTimestamp: Date.now(), flag: message.flag, properties: prepared.properties,
-      reconsumeTimes: retryTopic ? Number(message.properties['RECONSUME_TIME'] ?? 0) : 0, unitMode: false,
-      maxReconsumeTimes: retryTopic ? Number(message.properties['MAX_RECONSUME_TIMES'] ?? 16) : undefined,
+      flag: message.flag, reconsumeTimes: retryTopic ? Number(message.properties['RECONSUME_TIME'] ?? 0) : 0,
+      unitMode: false, maxReconsumeTimes: retryTopic ? Number(message.properties['MAX_RECONSUME_TIMES'] ?? 16) : undefined,
       batch, brokerName: queue.brokerName,
     };
   }

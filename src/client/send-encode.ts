@@ -7,7 +7,6 @@ import { type Message, MessageProperty } from './message.js';
 import type { MessageQueue } from './message-queue.js';
 import { SendResult, SendStatus } from './send-result.js';
 import { encodeBatch as encodeBatchBody } from '../protocol/batch.js';
-import type { UniqKeyGenerator } from '../protocol/message-id.js';
 
 /**
  * Send-path encoding: stamping the UNIQ_KEY, compressing, writing the properties string and the
@@ -16,21 +15,28 @@ import type { UniqKeyGenerator } from '../protocol/message-id.js';
 export interface PreparedMessage {
   body: Buffer;
   sysFlag: number;
-  properties: string;
+  /** The message's properties map (written straight into the frame), or an encoded string. */
+  properties: Readonly<Record<string, string>> | string;
   uniqKey: string;
+}
+
+/** Anything with `next()` producing a UNIQ_KEY. */
+export interface UniqKeySource {
+  next(): string;
 }
 
 /** Stamps a UNIQ_KEY (unless present) and compresses large bodies. */
 export function prepareMessage(
-  message: Message, keys: UniqKeyGenerator, compressOverBytes: number, compressLevel: number,
+  message: Message, keys: UniqKeySource, compressOverBytes: number, compressLevel: number,
 ): PreparedMessage {
   let uniqKey = message.properties[MessageProperty.UNIQ_KEY];
   if (uniqKey === undefined) {
     uniqKey = keys.next();
     message.properties[MessageProperty.UNIQ_KEY] = uniqKey;
   }
+  if (message.body.length < compressOverBytes) return { body: message.body, sysFlag: 0, properties: message.properties, uniqKey };
   const { body, sysFlag } = maybeCompress(message.body, compressOverBytes, compressLevel);
-  return { body, sysFlag, properties: encodeProperties(message.properties), uniqKey };
+  return { body, sysFlag, properties: message.properties, uniqKey };
 }
 
 /**
@@ -38,7 +44,7 @@ export function prepareMessage(
  * `TOTALSIZE i32 | MAGIC i32 (0) | BODYCRC i32 (0) | FLAG i32 | BODYLEN i32 | BODY | PROPLEN i16 | PROPERTIES`.
  * Java's batch rules apply: one topic, no delay, not a retry topic, one WAIT value.
  */
-export function encodeBatch(messages: readonly Message[], keys: UniqKeyGenerator): { body: Buffer; uniqKeys: string[] } {
+export function encodeBatch(messages: readonly Message[], keys: UniqKeySource): { body: Buffer; uniqKeys: string[] } {
   const first = messages[0];
   if (first === undefined) throw invalidMessage('a batch needs at least one message');
   const uniqKeys: string[] = [];

@@ -43,9 +43,16 @@ export function checkGroup(group: string): void {
   if (group.length > GROUP_NAME_CHARS_MAX) throw invalidMessage('the specified group is longer than group max length 255.');
 }
 
+/** Topics that passed checkSendTopic (bounded), so the hot path skips the regex. */
+const checkedTopics = new Set<string>();
+const CHECKED_TOPICS_MAX = 10_000;
+
 /** Refuses an invalid topic, an empty body or a body over `maxMessageSizeBytes`. */
 export function checkMessage(message: Message, maxMessageSizeBytes: number = MESSAGE_BYTES_MAX_DEFAULT): void {
-  checkSendTopic(message.topic);
+  if (!checkedTopics.has(message.topic)) {
+    checkSendTopic(message.topic);
+    if (checkedTopics.size < CHECKED_TOPICS_MAX) checkedTopics.add(message.topic);
+  }
   if (message.body.length === 0) throw invalidMessage('the message body length is zero');
   if (message.body.length > maxMessageSizeBytes) {
     throw invalidMessage(`the message body size over max value, MAX: ${maxMessageSizeBytes}`);
