@@ -24,9 +24,9 @@ export async function handlePullMessage(
 ): Promise<RemotingCommand> {
   const header = decodePullMessageRequestHeader(request.extFields);
   const refused = checkPull(ctx, request, channel, header);
-  if (refused !== null) return refused;
+  if (refused !== null) return withOffsets(ctx, refused, header);
   const subscription = await resolveSubscription(ctx, request, header);
-  if ('code' in subscription) return subscription;
+  if ('code' in subscription) return withOffsets(ctx, subscription, header);
   // Java stores the piggy-backed offset on the first execution, before a hold ends.
   if (hasFlag(header.sysFlag, PullSysFlag.COMMIT_OFFSET) && ctx.config.brokerRole !== 'SLAVE') {
     ctx.control.commitOffset(channel.remoteAddress, header.consumerGroup, header.topic, header.queueId,
@@ -148,6 +148,21 @@ function pullResponse(request: RemotingCommand, code: number, result: GetMessage
   };
   const body = code === ResponseCode.SUCCESS ? result.body : null;
   return createResponse(request, code, result.status, extFields, body);
+}
+
+/**
+ * A refusal still carries the offset headers (the request's offset as next, the queue's min and
+ * max): clients such as ali-ons read them on every code and would otherwise send NaN next time.
+ */
+function withOffsets(ctx: DataPlaneContext, reply: RemotingCommand, header: PullRequestHeader): RemotingCommand {
+  reply.extFields = {
+    ...reply.extFields,
+    suggestWhichBrokerId: '0',
+    nextBeginOffset: String(header.queueOffset),
+    minOffset: String(ctx.reader.minOffset(header.topic, header.queueId)),
+    maxOffset: String(ctx.reader.maxOffset(header.topic, header.queueId)),
+  };
+  return reply;
 }
 
 function hasFlag(sysFlag: number, flag: number): boolean {

@@ -72,7 +72,9 @@ describe('PULL_MESSAGE', () => {
 
   it('refuses unknown topics, bad queues and disabled groups', async () => {
     const h = createHarness();
-    expect((await h.call(pullRequest('Nope', 0, 0))).code).toBe(ResponseCode.TOPIC_NOT_EXIST);
+    const unknown = await h.call(pullRequest('Nope', 0, 7));
+    expect(unknown.code).toBe(ResponseCode.TOPIC_NOT_EXIST);
+    expect(offsets(unknown)).toEqual(['7', '0', '0']);
     expect((await h.call(pullRequest('TopicTest', 4, 0))).code).toBe(ResponseCode.SYSTEM_ERROR);
     h.groups.set('G1', { consumeEnable: false });
     expect((await h.call(pullRequest('TopicTest', 0, 0))).code).toBe(ResponseCode.NO_PERMISSION);

@@ -124,6 +124,21 @@ describe('SEND_MESSAGE_V2', () => {
     expect(decodeRecord(h.store.appended[0] as Buffer).topic).toBe('TopicTest');
   });
 
+  it('stores a half (TRAN_MSG) message in RMQ_SYS_TRANS_HALF_TOPIC, or refuses it when configured to', async () => {
+    const h = createHarness();
+    const half = await h.call(sendV2('TopicTest', 'x', props({ TRAN_MSG: 'true', PGROUP: 'pg' }), { e: '3', f: '4' }));
+    expect(half.code).toBe(ResponseCode.SUCCESS);
+    const stored = decodeRecord(h.store.appended[0] as Buffer);
+    expect(stored.topic).toBe('RMQ_SYS_TRANS_HALF_TOPIC');
+    expect(stored.queueId).toBe(0);
+    expect(stored.sysFlag & 0xc).toBe(0);
+    expect(stored.properties['REAL_TOPIC']).toBe('TopicTest');
+    expect(stored.properties['REAL_QID']).toBe('3');
+    const refusing = createHarness({ rejectTransactionMessage: true });
+    const refused = await refusing.call(sendV2('TopicTest', 'x', props({ TRAN_MSG: 'true' })));
+    expect(refused.code).toBe(ResponseCode.NO_PERMISSION);
+  });
+
   it('redirects a retry-topic send past maxReconsumeTimes to the DLQ', async () => {
     const h = createHarness();
     const retry = await h.call(sendV2('%RETRY%G1', 'x', '', { j: '1', l: '3' }));
