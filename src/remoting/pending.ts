@@ -24,15 +24,17 @@ interface PendingEntry {
   readonly code: number;
   readonly timeoutMs: number;
   settled: boolean;
+  /** The wheel slot holding the entry until it settles or expires. */
+  slot: number;
 }
 
 /**
- * Deadline buckets shared by every PendingTable in the process (or one per test). Completed
- * entries stay in their bucket, flagged `settled`, until the bucket's slot passes: cheaper than
- * removing them from an array on every response.
+ * Deadline buckets shared by every PendingTable in the process (or one per test). A settled
+ * entry leaves its bucket at once (Set delete, O(1)), so at 100k requests/s with 3 s timeouts
+ * the wheel holds only what is really pending, not 300k finished requests.
  */
 export class TimeoutWheel {
-  private readonly buckets = new Map<number, PendingEntry[]>();
+  private readonly buckets = new Map<number, Set<PendingEntry>>();
   private sweptSlot: number;
   private timer: NodeJS.Timeout | null = null;
 
@@ -51,10 +53,11 @@ export class TimeoutWheel {
     const slot = Math.max(Math.ceil(deadlineMs / TIMEOUT_RESOLUTION_MS), this.sweptSlot + 1);
     let bucket = this.buckets.get(slot);
     if (bucket === undefined) {
-      bucket = [];
+      bucket = new Set();
       this.buckets.set(slot, bucket);
     }
-    bucket.push(entry);
+    bucket.add(entry);
+    entry.slot = slot;
     if (this.autoSweep && this.timer === null) {
       this.timer = setInterval(() => this.sweep(), TIMEOUT_RESOLUTION_MS);
       this.timer.unref();
@@ -75,6 +78,14 @@ export class TimeoutWheel {
       clearInterval(this.timer);
       this.timer = null;
     }
+  }
+
+  /** @internal used by PendingTable when an entry settles before its deadline. */
+  cancel(entry: PendingEntry): void {
+    const bucket = this.buckets.get(entry.slot);
+    if (bucket === undefined) return;
+    bucket.delete(entry);
+    if (bucket.size === 0) this.buckets.delete(entry.slot);
   }
 
   /** Number of buckets alive (for tests). */
@@ -133,7 +144,7 @@ export class PendingTable {
     assert(!this.entries.has(opaque), 'opaque already in flight');
     return new Promise<RemotingCommand>((resolve, reject) => {
       const entry: PendingEntry = {
-        opaque, table: this, resolve, reject, code, timeoutMs, settled: false,
+        opaque, table: this, resolve, reject, code, timeoutMs, settled: false, slot: 0,
       };
       this.entries.set(opaque, entry);
       this.wheel.schedule(entry);
@@ -145,6 +156,7 @@ export class PendingTable {
     const entry = this.entries.get(response.opaque);
     if (entry === undefined) return false;
     this.settle(entry);
+    this.wheel.cancel(entry);
     entry.resolve(response);
     return true;
   }
@@ -154,6 +166,7 @@ export class PendingTable {
     const entry = this.entries.get(opaque);
     if (entry === undefined) return;
     this.settle(entry);
+    this.wheel.cancel(entry);
     entry.reject(error);
   }
 
@@ -162,6 +175,7 @@ export class PendingTable {
     const entries = [...this.entries.values()];
     for (const entry of entries) {
       this.settle(entry);
+      this.wheel.cancel(entry);
       entry.reject(error);
     }
     assert(this.entries.size === 0, 'failAll left entries');

@@ -22,7 +22,8 @@ async function settledState(promise: Promise<unknown>): Promise<string> {
 
 describe('PendingTable', () => {
   it('matches responses to requests by opaque, in any order', async () => {
-    const table = new PendingTable('test', 100, new TimeoutWheel(new FakeClock(), false));
+    const wheel = new TimeoutWheel(new FakeClock(), false);
+    const table = new PendingTable('test', 100, wheel);
     const promises = [1, 2, 3].map((opaque) => table.add(opaque, 105, 1000));
     expect(table.complete(responseFor(3))).toBe(true);
     expect(table.complete(responseFor(1))).toBe(true);
@@ -30,6 +31,7 @@ describe('PendingTable', () => {
     const responses = await Promise.all(promises);
     expect(responses.map((r) => r.remark)).toEqual(['r1', 'r2', 'r3']);
     expect(table.size).toBe(0);
+    expect(wheel.bucketCount).toBe(0); // settled entries leave the wheel at once
     expect(table.complete(responseFor(2))).toBe(false);
   });
 
