@@ -1,18 +1,7 @@
 import { Perm } from '../protocol/bodies/route.js';
 
-/** Permission helpers over the protocol's `Perm` bits (reference §5.10). */
+/** Permission bits (reference §5.10); the bit tests are the data plane's, shared by both planes. */
 export { Perm };
+export { isInherited, isReadable, isWriteable } from './data-plane/topic-rules.js';
 
 export const PERM_READ_WRITE = Perm.READ | Perm.WRITE;
-
-export function isReadable(perm: number): boolean {
-  return (perm & Perm.READ) === Perm.READ;
-}
-
-export function isWriteable(perm: number): boolean {
-  return (perm & Perm.WRITE) === Perm.WRITE;
-}
-
-export function isInherited(perm: number): boolean {
-  return (perm & Perm.INHERIT) === Perm.INHERIT;
-}

@@ -1,7 +1,8 @@
 import { MessageConst } from '../protocol/message-const.js';
 import { encodeOffsetMsgId } from '../protocol/message-id.js';
 import type { MessageToAppend, StoredMessage } from './store-facade.js';
-import { dlqTopicOf, retryTopicOf } from './topic-names.js';
+import { dlqTopicOf } from './data-plane/topic-rules.js';
+import { retryTopicOf } from './topic-names.js';
 
 /**
  * CONSUMER_SEND_MSG_BACK's decision and the message it stores (reference §5.2), kept pure so

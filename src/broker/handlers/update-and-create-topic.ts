@@ -4,7 +4,7 @@ import { decodeCreateTopicRequestHeader } from '../../protocol/headers/admin.js'
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Channel } from '../../remoting/channel.js';
 import { newTopicConfig } from '../topic-config-manager.js';
-import { topicNameProblem } from '../topic-names.js';
+import { topicNameProblem } from '../data-plane/topic-rules.js';
 import type { ControlContext } from './context.js';
 import { SLAVE_WRITE_REMARK, failure, isSlave, success } from './context.js';
 
@@ -22,7 +22,7 @@ export function updateAndCreateTopic(request: RemotingCommand, _channel: Channel
   const { topic, readQueueNums, writeQueueNums } = header;
   if (isSlave(context)) return failure(request, ResponseCode.SYSTEM_ERROR, SLAVE_WRITE_REMARK);
   const problem = topicNameProblem(topic);
-  if (problem !== undefined) return failure(request, ResponseCode.SYSTEM_ERROR, problem);
+  if (problem !== null) return failure(request, ResponseCode.SYSTEM_ERROR, problem);
   if (context.topics.isSystemTopic(topic)) {
     return failure(request, ResponseCode.SYSTEM_ERROR, `The topic[${topic}] is conflict with system topic.`);
   }
