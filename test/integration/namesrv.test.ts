@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createRequest } from '../../src/protocol/command.js';
-import { decodeTopicRouteData, encodeRegisterBrokerBody } from '../../src/protocol/bodies/route.js';
+import { encodeRegisterBrokerBody } from '../../src/protocol/bodies/route.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { RemotingClient } from '../../src/remoting/client.js';

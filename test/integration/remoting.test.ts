@@ -247,4 +247,22 @@ describe('RemotingServer + RemotingClient over TCP', () => {
     expect(raw.frames[0]).toMatchObject({ opaque: 77, serializeType: SerializeType.ROCKETMQ, flag: 1 });
     expect(raw.frames[0]?.extFields?.['id']).toBe('5');
   });
+
+  it('carries large and small bodies intact through one coalesced write (cork/writev path)', async () => {
+    const { address } = await startServer((command) => createResponse(command, ResponseCode.SUCCESS, null, null, command.body));
+    const client = newClient();
+    const bodies = [Buffer.alloc(100_000, 1), Buffer.from('x'), Buffer.alloc(2_000_000, 7), Buffer.alloc(20_000, 3)];
+    bodies[2]?.writeUInt32BE(0xdeadbeef, 1_000_000);
+    const responses = await Promise.all(bodies.map((body) => client.invoke(address, createRequest(1, null, body), 5000)));
+    responses.forEach((response, i) => expect(response.body?.equals(bodies[i] as Buffer)).toBe(true));
+  });
+
+  it('closes a channel whose write queue would exceed its bound', async () => {
+    const { address } = await startServer(
+      (command) => createResponse(command, ResponseCode.SUCCESS, null, null, Buffer.alloc(200_000)),
+      { writeQueueBytesMax: 64 * 1024 },
+    );
+    const client = newClient();
+    await expect(client.invoke(address, request(1), 2000)).rejects.toMatchObject({ code: 'ERR_REMOTING_CLOSED' });
+  });
 });
