@@ -1,4 +1,5 @@
 import type { MessageProperties } from '../protocol/properties.js';
+import type { MessageExt } from '../protocol/record-decode.js';
 
 /**
  * What the control plane needs from the store, and nothing more: admin reads (offsets, store
@@ -39,23 +40,10 @@ export interface StoreFacade {
   runtimeStats(): StoreRuntimeStats;
 }
 
-/** A decoded stored record (reference §3.1). Hosts are `ip:port`. */
-export interface StoredMessage {
-  topic: string;
-  queueId: number;
-  flag: number;
-  body: Buffer;
-  properties: MessageProperties;
-  sysFlag: number;
-  bornTimestampMs: number;
-  bornHost: string;
-  storeTimestampMs: number;
-  storeHost: string;
-  reconsumeTimes: number;
-  physicalOffset: number;
-  queueOffset: number;
-  preparedTransactionOffset: number;
-}
+/** A decoded stored record (reference §3.1): the protocol's MessageExt fields the control plane reads. */
+export type StoredMessage = Pick<MessageExt,
+  | 'topic' | 'queueId' | 'flag' | 'body' | 'properties' | 'sysFlag' | 'bornTimestampMs' | 'bornHost'
+  | 'storeTimestampMs' | 'storeHost' | 'reconsumeTimes' | 'physicalOffset' | 'queueOffset' | 'preparedTransactionOffset'>;
 
 export interface MessageToAppend {
   topic: string;

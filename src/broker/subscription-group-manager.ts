@@ -4,11 +4,10 @@ import type { SubscriptionGroupConfig } from '../protocol/bodies/admin.js';
 import { subscriptionGroupConfigFromJson, subscriptionGroupConfigToJson } from '../protocol/bodies/admin.js';
 import type { JsonValue } from '../protocol/fastjson.js';
 import { isJsonObject } from '../protocol/fastjson.js';
-import type { DataVersion } from './data-version.js';
-import { initialDataVersion, nextDataVersion, readDataVersion } from './data-version.js';
-import { formatConfigJson, readConfigFile, writeConfigFile } from './json-config-file.js';
-import { Listeners } from './listeners.js';
 import { SystemName } from '../protocol/message-const.js';
+import type { DataVersion } from './data-version.js';
+import type { TableFormat } from './versioned-table.js';
+import { VersionedTable } from './versioned-table.js';
 
 export type { SubscriptionGroupConfig };
 
@@ -38,47 +37,15 @@ export const BUILT_IN_GROUPS: readonly string[] = [
  * built-ins, admin-created groups and groups auto-created on first use when
  * `autoCreateSubscriptionGroup` (system `CID_RMQ_SYS_*` groups always). Main thread only.
  */
-export class SubscriptionGroupManager {
-  private readonly table = new Map<string, SubscriptionGroupConfig>();
-  private dataVersion: DataVersion;
-  private readonly listeners = new Listeners<GroupTableSnapshot>();
-  readonly filePath: string;
-
-  constructor(
-    private readonly autoCreate: boolean,
-    configDir: string,
-    private readonly clock: Clock,
-  ) {
-    this.filePath = join(configDir, 'subscriptionGroup.json');
-    this.dataVersion = initialDataVersion(clock);
+export class SubscriptionGroupManager extends VersionedTable<SubscriptionGroupConfig, GroupTableSnapshot> {
+  constructor(private readonly autoCreate: boolean, configDir: string, clock: Clock) {
+    super(join(configDir, 'subscriptionGroup.json'), GROUP_FORMAT, clock);
     for (const name of BUILT_IN_GROUPS) this.table.set(name, newGroupConfig(name));
   }
 
-  load(): void {
-    const root = readConfigFile(this.filePath);
-    if (!isJsonObject(root)) return;
-    this.dataVersion = readDataVersion(root.dataVersion, this.dataVersion);
-    const table = root.subscriptionGroupTable;
-    if (!isJsonObject(table)) return;
-    for (const [name, value] of Object.entries(table)) {
-      const config = readGroupConfig(name, value);
-      if (config !== null) this.table.set(name, config);
-    }
-  }
-
-  persist(): void {
-    const { dataVersion, subscriptionGroupTable } = this.serializeWrapper();
-    const table: Record<string, object> = {};
-    for (const [name, config] of Object.entries(subscriptionGroupTable)) table[name] = subscriptionGroupConfigToJson(config);
-    writeConfigFile(this.filePath, formatConfigJson({ dataVersion, subscriptionGroupTable: table }));
-  }
-
+  /** `{dataVersion, subscriptionGroupTable}`: GET_ALL_SUBSCRIPTIONGROUP_CONFIG. */
   serializeWrapper(): { dataVersion: DataVersion; subscriptionGroupTable: Record<string, SubscriptionGroupConfig> } {
-    return { dataVersion: { ...this.dataVersion }, subscriptionGroupTable: Object.fromEntries(this.table) };
-  }
-
-  get(group: string): SubscriptionGroupConfig | undefined {
-    return this.table.get(group);
+    return { dataVersion: this.currentDataVersion(), subscriptionGroupTable: Object.fromEntries(this.table) };
   }
 
   /** The group's config, auto-creating it when allowed; undefined otherwise. */
@@ -91,37 +58,22 @@ export class SubscriptionGroupManager {
     return config;
   }
 
-  all(): SubscriptionGroupConfig[] {
-    return [...this.table.values()];
-  }
-
   upsert(config: SubscriptionGroupConfig): void {
-    this.table.set(config.groupName, { ...config });
-    this.changed();
-  }
-
-  delete(group: string): boolean {
-    if (!this.table.delete(group)) return false;
-    this.changed();
-    return true;
-  }
-
-  onChange(listener: (snapshot: GroupTableSnapshot) => void): () => void {
-    return this.listeners.add(listener);
+    this.put(config.groupName, { ...config });
   }
 
   snapshot(): GroupTableSnapshot {
     const groups: Record<string, SubscriptionGroupConfig> = {};
     for (const [name, config] of this.table) groups[name] = { ...config };
-    return { dataVersion: { ...this.dataVersion }, groups };
-  }
-
-  private changed(): void {
-    this.dataVersion = nextDataVersion(this.dataVersion, this.clock);
-    this.persist();
-    this.listeners.emit(this.snapshot());
+    return { dataVersion: this.currentDataVersion(), groups };
   }
 }
+
+const GROUP_FORMAT: TableFormat<SubscriptionGroupConfig> = {
+  tableKey: 'subscriptionGroupTable',
+  read: (name, value) => readGroupConfig(name, value),
+  write: subscriptionGroupConfigToJson,
+};
 
 /** A group config from JSON (file or UPDATE_AND_CREATE_SUBSCRIPTIONGROUP body), Java defaults; null if malformed. */
 export function readGroupConfig(name: string, value: JsonValue | undefined): SubscriptionGroupConfig | null {

@@ -1,17 +1,16 @@
 import { join } from 'node:path';
 import type { Clock } from '../common/clock.js';
 import { assert } from '../common/assert.js';
-import type { TopicConfig, TopicFilterType } from '../protocol/bodies/route.js';
+import type { TopicConfig, TopicConfigSerializeWrapper, TopicFilterType } from '../protocol/bodies/route.js';
 import { topicConfigFromJson, topicConfigToJson } from '../protocol/bodies/route.js';
 import type { JsonValue } from '../protocol/fastjson.js';
 import { isJsonObject } from '../protocol/fastjson.js';
-import type { DataVersion } from './data-version.js';
-import { initialDataVersion, nextDataVersion, readDataVersion } from './data-version.js';
-import { formatConfigJson, readConfigFile, writeConfigFile } from './json-config-file.js';
-import { Listeners } from './listeners.js';
-import { Perm, PERM_READ_WRITE, isInherited } from './perm.js';
 import { SystemName } from '../protocol/message-const.js';
+import type { DataVersion } from './data-version.js';
+import { Perm, PERM_READ_WRITE, isInherited } from './perm.js';
 import { FIXED_SYSTEM_TOPICS, replyTopicOf } from './topic-names.js';
+import type { TableFormat } from './versioned-table.js';
+import { VersionedTable } from './versioned-table.js';
 
 export type { TopicConfig, TopicFilterType };
 
@@ -59,67 +58,22 @@ export function newTopicConfig(topicName: string, fields: Partial<TopicConfig> =
  * Every change persists the file and then fires `onChange` with a fresh snapshot (the broker
  * pushes it to the I/O threads and re-registers with the NameServers). Main thread only.
  */
-export class TopicConfigManager {
-  private readonly table = new Map<string, TopicConfig>();
-  private dataVersion: DataVersion;
-  private readonly listeners = new Listeners<TopicTableSnapshot>();
-  readonly filePath: string;
+export class TopicConfigManager extends VersionedTable<TopicConfig, TopicTableSnapshot> {
   readonly systemTopics: ReadonlySet<string>;
 
-  constructor(
-    private readonly settings: TopicSettings,
-    configDir: string,
-    private readonly clock: Clock,
-  ) {
-    this.filePath = join(configDir, 'topics.json');
-    this.dataVersion = initialDataVersion(clock);
+  constructor(settings: TopicSettings, configDir: string, clock: Clock) {
+    super(join(configDir, 'topics.json'), TOPIC_FORMAT, clock);
     this.systemTopics = new Set([...FIXED_SYSTEM_TOPICS, settings.brokerClusterName, settings.brokerName]);
     for (const config of builtInTopics(settings)) this.table.set(config.topicName, config);
   }
 
-  /** Reads topics.json (or its .bak); entries there override the built-ins. */
-  load(): void {
-    const root = readConfigFile(this.filePath);
-    if (!isJsonObject(root)) return;
-    this.dataVersion = readDataVersion(root.dataVersion, this.dataVersion);
-    const table = root.topicConfigTable;
-    if (!isJsonObject(table)) return;
-    for (const [name, value] of Object.entries(table)) {
-      const config = readTopicConfig(name, value);
-      if (config !== null) this.table.set(name, config);
-    }
-  }
-
-  persist(): void {
-    const { dataVersion, topicConfigTable } = this.serializeWrapper();
-    const table: Record<string, object> = {};
-    for (const [name, config] of Object.entries(topicConfigTable)) table[name] = topicConfigToJson(config);
-    writeConfigFile(this.filePath, formatConfigJson({ dataVersion, topicConfigTable: table }));
-  }
-
-  /** `{dataVersion, topicConfigTable}`: topics.json, GET_ALL_TOPIC_CONFIG and REGISTER_BROKER. */
-  serializeWrapper(): { dataVersion: DataVersion; topicConfigTable: Record<string, TopicConfig> } {
-    return { dataVersion: { ...this.dataVersion }, topicConfigTable: Object.fromEntries(this.table) };
-  }
-
-  get(topic: string): TopicConfig | undefined {
-    return this.table.get(topic);
-  }
-
-  all(): TopicConfig[] {
-    return [...this.table.values()];
-  }
-
-  currentDataVersion(): DataVersion {
-    return { ...this.dataVersion };
+  /** `{dataVersion, topicConfigTable}`: GET_ALL_TOPIC_CONFIG and REGISTER_BROKER. */
+  serializeWrapper(): TopicConfigSerializeWrapper {
+    return { dataVersion: this.currentDataVersion(), topicConfigTable: Object.fromEntries(this.table) };
   }
 
   isSystemTopic(topic: string): boolean {
     return this.systemTopics.has(topic);
-  }
-
-  onChange(listener: (snapshot: TopicTableSnapshot) => void): () => void {
-    return this.listeners.add(listener);
   }
 
   snapshot(): TopicTableSnapshot {
@@ -130,21 +84,13 @@ export class TopicConfigManager {
         topicSysFlag: config.topicSysFlag, topicFilterType: config.topicFilterType, order: config.order,
       };
     }
-    return { dataVersion: { ...this.dataVersion }, topics };
+    return { dataVersion: this.currentDataVersion(), topics };
   }
 
   /** Creates or replaces a topic (UPDATE_AND_CREATE_TOPIC). */
   upsert(config: TopicConfig): void {
     assert(config.readQueueNums >= 0 && config.writeQueueNums >= 0, 'queue numbers must be >= 0');
-    this.table.set(config.topicName, { ...config });
-    this.changed();
-  }
-
-  /** Removes a topic; false when it did not exist. */
-  delete(topic: string): boolean {
-    if (!this.table.delete(topic)) return false;
-    this.changed();
-    return true;
+    this.put(config.topicName, { ...config });
   }
 
   /**
@@ -175,12 +121,6 @@ export class TopicConfigManager {
     this.upsert(config);
     return config;
   }
-
-  private changed(): void {
-    this.dataVersion = nextDataVersion(this.dataVersion, this.clock);
-    this.persist();
-    this.listeners.emit(this.snapshot());
-  }
 }
 
 function builtInTopics(settings: TopicSettings): TopicConfig[] {
@@ -207,6 +147,12 @@ function builtInTopics(settings: TopicSettings): TopicConfig[] {
   }
   return topics;
 }
+
+const TOPIC_FORMAT: TableFormat<TopicConfig> = {
+  tableKey: 'topicConfigTable',
+  read: (name, value) => readTopicConfig(name, value),
+  write: topicConfigToJson,
+};
 
 /** One topics.json entry (Java defaults for missing members), or null when malformed. */
 export function readTopicConfig(name: string, value: JsonValue | undefined): TopicConfig | null {
