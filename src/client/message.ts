@@ -219,6 +219,7 @@ export class MessageExt extends Message {
     delete this.properties[MessageProperty.WAIT];
   }
 
+  /** Java's MessageExt.toString (body as signed bytes, as Arrays.toString prints it). */
   override toString(): string {
     const props = Object.entries(this.properties).map(([k, v]) => `${k}=${v}`).join(', ');
     return `MessageExt [brokerName=${this.brokerName}, queueId=${this.queueId}, storeSize=${this.storeSize}, `
@@ -227,6 +228,6 @@ export class MessageExt extends Message {
       + `msgId=${this.msgId}, commitLogOffset=${this.commitLogOffset}, bodyCRC=${this.bodyCRC}, `
       + `reconsumeTimes=${this.reconsumeTimes}, preparedTransactionOffset=${this.preparedTransactionOffset}, `
       + `toString()=Message{topic='${this.topic}', flag=${this.flag}, properties={${props}}, `
-      + `body=[${this.body.length} bytes]}]`;
+      + `body=[${Array.from(this.body, (byte) => (byte << 24) >> 24).join(', ')}], transactionId='null'}]`;
   }
 }
