@@ -60,3 +60,12 @@ export type FromFlusher =
   | { kind: 'ready' }
   | { kind: 'stopped' }
   | { kind: 'failed'; error: WireError };
+
+// ---------------------------------------------------------------------------------------------
+// Broker I/O threads (workers/io.worker.ts) and the dispatch pool (workers/dispatch.worker.ts).
+// Defined beside their code in src/broker/io/io-messages.ts (they carry broker types: table
+// snapshots, control-plane messages, wire commands); listed here so every thread boundary is
+// found in one file. Sends and pulls never cross as messages: SAB rings and piscina tasks.
+export type {
+  DispatchTask, DispatchWorkerData, FromIoThread, IoThreadStart, ToIoThread,
+} from '../src/broker/io/io-messages.js';
