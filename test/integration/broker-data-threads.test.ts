@@ -125,6 +125,9 @@ describe('broker I/O threads', () => {
     expect(pulled.code).toBe(0);
     const bodies = decodeRecords(pulled.body as Buffer).map((record) => record.body.toString());
     expect(bodies).toEqual(['over-tcp', 'over-ws']);
+    // Born hosts stay 8-byte IPv4 on both transports (ali-ons cannot read IPv6 hosts).
+    const hosts = decodeRecords(pulled.body as Buffer).map((record) => record.bornHost);
+    expect(hosts.every((host) => /^127\.0\.0\.1:\d+$/.test(host))).toBe(true);
     const again = await tcp.invoke(tcpAddress, pull('IoTopic', 0), 5000);
     expect(again.body?.equals(pulled.body as Buffer)).toBe(true);
   });
