@@ -29,6 +29,8 @@ let ws: Client;
 let createRequest: typeof import('../../src/protocol/command.js').createRequest;
 let decodeRecords: typeof import('../../src/protocol/record-decode.js').decodeRecords;
 const serverRequests: Command[] = [];
+/** Starts a second set of I/O threads on the given TCP port (to prove a taken port fails the start). */
+let startOnPort: (port: number) => Promise<unknown>;
 let notifyAll: (() => void) | null = null;
 
 beforeAll(async () => {
@@ -65,17 +67,20 @@ beforeAll(async () => {
   });
   await controlPlane.start();
   const wsPort = await freePort();
-  const io = await startIoThreads({
-    threads: 2, host: '127.0.0.1', listenPort: 0, wsPort, wsImplementation: 'auto', channelIdleMs: 120_000,
+  const options = {
+    threads: 2, host: '127.0.0.1', listenPort: 0, wsPort, wsImplementation: 'auto' as const, channelIdleMs: 120_000,
     dataPlane: dataPlaneConfigFrom(config, '127.0.0.1'), store, dispatchThreads: 1,
     topics: controlPlane.topics, groups: controlPlane.groups,
-    controlHandler: (command, channel) => {
+    controlHandler: (command: Command, channel: import('../../src/remoting/channel.js').Channel) => {
       if (command.code === 34) notifyAll = () => channel.send(createRequest(40, { consumerGroup: 'G' }));
       return controlPlane.handler(command, channel);
     },
-    sendControl: (message) => controlPlane.onDataPlaneMessage(message),
-    logDir, logger, onFatal: (error) => { throw error; },
-  });
+    sendControl: (message: import('../../src/broker/control-messages.js').DataPlaneMessage) =>
+      controlPlane.onDataPlaneMessage(message),
+    logDir, logger, onFatal: (error: Error) => { throw error; },
+  };
+  const io = await startIoThreads(options);
+  startOnPort = (port) => startIoThreads({ ...options, threads: 1, listenPort: port, wsPort: 0 });
   tcpAddress = `127.0.0.1:${io.tcpPort}`;
   wsAddress = `127.0.0.1:${io.wsPort}`;
   const handler = async (request: Command): Promise<null> => {
@@ -150,5 +155,10 @@ describe('broker I/O threads', () => {
     notifyAll?.();
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(serverRequests.map((request) => request.code)).toContain(40);
+  });
+
+  it('fails the start, not the process, when the TCP port is taken', async () => {
+    const port = Number(tcpAddress.split(':')[1]);
+    await expect(startOnPort(port)).rejects.toThrow(/listen|EADDRINUSE/i);
   });
 });

@@ -96,6 +96,7 @@ class IoThread {
   private readonly proxies = new Map<number, ProxyChannel>();
   private stopping = false;
   private whenReady: ((message: ReadyMessage) => void) | null = null;
+  private failStart: ((error: Error) => void) | null = null;
   private whenStopped: (() => void) | null = null;
 
   constructor(readonly threadIndex: number, private readonly options: IoThreadsOptions) {}
@@ -116,7 +117,7 @@ class IoThread {
     worker.on('exit', (code) => this.onExit(code));
     return new Promise((resolve, reject) => {
       this.whenReady = resolve;
-      worker.once('error', reject);
+      this.failStart = reject;
       this.post(start);
     });
   }
@@ -144,6 +145,7 @@ class IoThread {
       case 'io-ready':
         this.whenReady?.(message);
         this.whenReady = null;
+        this.failStart = null;
         return;
       case 'io-control-request':
         this.serveControl(message.requestId, message.channel, fromWireCommand(message.command));
@@ -205,6 +207,15 @@ class IoThread {
 
   private fatal(error: Error): void {
     if (this.stopping) return;
+    if (this.failStart !== null) {
+      // Still starting: the caller of startIoThreads gets the error (e.g. the port is taken).
+      this.failStart(error);
+      this.failStart = null;
+      this.whenReady = null;
+      this.stopping = true;
+      void this.worker?.terminate();
+      return;
+    }
     this.options.logger.error({ err: error, thread: this.threadIndex }, 'I/O thread failed');
     this.options.onFatal(error);
   }
