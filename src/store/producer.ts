@@ -27,6 +27,7 @@ type WaitAsync = (array: Int32Array, index: number, value: number) =>
   { async: false; value: string } | { async: true; value: Promise<string> };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
+const SINGLE: number[] = [];
 const REFUSE_BITS = Health.NOT_WRITABLE | Health.DISK_FULL | Health.CLOSING;
 
 /**
@@ -110,6 +111,11 @@ export class StoreProducer {
    */
   private validate(bytes: Buffer): number[] | null {
     if (bytes.length > this.port.appendBytesMax) return null;
+    if (bytes.readInt32BE(0) === bytes.length) {
+      const sysFlag = bytes.readInt32BE(RecordPosition.SYS_FLAG);
+      assert(bytes.length >= RECORD_FIXED_BYTES_V4, 'malformed record in append');
+      return bytes.readInt32BE(bodyLengthPosition(sysFlag)) > this.port.bodyBytesMax ? null : SINGLE;
+    }
     const sizes: number[] = [];
     let position = 0;
     const queueId = bytes.readInt32BE(RecordPosition.QUEUE_ID);

@@ -17,10 +17,29 @@ export function readI64(buffer: Buffer, position: number): number {
   return buffer.readInt32BE(position) * TWO_POW_32 + buffer.readUInt32BE(position + 4);
 }
 
-export function writeI64(buffer: Buffer, position: number, value: number): void {
+/** Hot path (stamping): plain byte stores, no range checks beyond the caller's. */
+export function writeI64(buffer: Uint8Array, position: number, value: number): void {
   const high = Math.floor(value / TWO_POW_32);
-  buffer.writeInt32BE(high, position);
-  buffer.writeUInt32BE(value - high * TWO_POW_32, position + 4);
+  const low = value - high * TWO_POW_32;
+  buffer[position] = high >>> 24;
+  buffer[position + 1] = high >>> 16;
+  buffer[position + 2] = high >>> 8;
+  buffer[position + 3] = high;
+  buffer[position + 4] = low >>> 24;
+  buffer[position + 5] = low >>> 16;
+  buffer[position + 6] = low >>> 8;
+  buffer[position + 7] = low;
+}
+
+export function readI32(buffer: Uint8Array, position: number): number {
+  return ((buffer[position] as number) << 24) | ((buffer[position + 1] as number) << 16)
+    | ((buffer[position + 2] as number) << 8) | (buffer[position + 3] as number);
+}
+
+/** Position of TOPICLEN in the record at `position` (after the body). */
+export function topicLengthPosition(buffer: Uint8Array, position: number): number {
+  const bodyLengthAt = position + bodyLengthPosition(readI32(buffer, position + RecordPosition.SYS_FLAG));
+  return bodyLengthAt + 4 + readI32(buffer, bodyLengthAt);
 }
 
 export function bodyCrc(buffer: Buffer, start: number, end: number): number {
@@ -111,13 +130,13 @@ export function stampRecord(
   buffer: Buffer, position: number, queueOffset: number, physicalOffset: number,
   storeTimestampMs: number, storeHost: Buffer,
 ): void {
-  const sysFlag = buffer.readInt32BE(position + RecordPosition.SYS_FLAG);
+  const sysFlag = readI32(buffer, position + RecordPosition.SYS_FLAG);
   writeI64(buffer, position + RecordPosition.QUEUE_OFFSET, queueOffset);
   writeI64(buffer, position + RecordPosition.PHYSICAL_OFFSET, physicalOffset);
   writeI64(buffer, position + storeTimestampPosition(sysFlag), storeTimestampMs);
   const hostAt = position + storeHostPosition(sysFlag);
   if ((sysFlag & SysFlag.STOREHOST_V6) === 0) {
-    storeHost.copy(buffer, hostAt, 0, 8);
+    for (let i = 0; i < 8; i++) buffer[hostAt + i] = storeHost[i] as number;
   } else {
     storeHost.copy(buffer, hostAt + 12, 0, 8);
     buffer.fill(0, hostAt, hostAt + 10);
@@ -188,6 +207,66 @@ export function tagsCodeOfRecord(buffer: Buffer, position: number, fields: Recor
   }
   const tags = propertyIn(properties, 'TAGS');
   return tags === undefined || tags === '' ? 0 : javaStringHash(tags);
+}
+
+const UNIQ_KEY_NAME = Buffer.from('UNIQ_KEY');
+const KEYS_NAME = Buffer.from('KEYS');
+
+function nameIs(buffer: Uint8Array, start: number, end: number, name: Uint8Array): boolean {
+  if (end - start !== name.length) return false;
+  for (let i = 0; i < name.length; i++) if (buffer[start + i] !== name[i]) return false;
+  return true;
+}
+
+/**
+ * Hot path of the index build: calls `sink(hash)` with |String.hashCode(topic + "#" + key)| for
+ * UNIQ_KEY and each KEYS token, straight from the property bytes (no string decoding unless a
+ * key has non-ASCII bytes). `prefixHash` is the Java hash of `topic + "#"`.
+ */
+export function forEachIndexKeyHash(
+  buffer: Buffer, start: number, end: number, prefixHash: number, sink: (keyHash: number) => void,
+): void {
+  let pieceStart = start;
+  while (pieceStart < end) {
+    let pieceEnd = pieceStart;
+    let separator = -1;
+    while (pieceEnd < end && buffer[pieceEnd] !== 2) {
+      if (separator < 0 && buffer[pieceEnd] === 1) separator = pieceEnd;
+      pieceEnd++;
+    }
+    if (separator > pieceStart && separator < pieceEnd - 1) {
+      if (nameIs(buffer, pieceStart, separator, UNIQ_KEY_NAME)) {
+        sink(keyHashOfBytes(buffer, separator + 1, pieceEnd, prefixHash));
+      } else if (nameIs(buffer, pieceStart, separator, KEYS_NAME)) {
+        let tokenStart = separator + 1;
+        for (let i = tokenStart; i <= pieceEnd; i++) {
+          if (i === pieceEnd || buffer[i] === 0x20) {
+            if (i > tokenStart) sink(keyHashOfBytes(buffer, tokenStart, i, prefixHash));
+            tokenStart = i + 1;
+          }
+        }
+      }
+    }
+    pieceStart = pieceEnd + 1;
+  }
+}
+
+function keyHashOfBytes(buffer: Buffer, start: number, end: number, prefixHash: number): number {
+  let hash = prefixHash;
+  for (let i = start; i < end; i++) {
+    const byte = buffer[i] as number;
+    if (byte >= 0x80) return keyHashOfString(buffer.toString('utf8', start, end), prefixHash);
+    hash = (Math.imul(hash, 31) + byte) | 0;
+  }
+  const absolute = Math.abs(hash);
+  return absolute < 0 ? 0 : absolute;
+}
+
+function keyHashOfString(key: string, prefixHash: number): number {
+  let hash = prefixHash;
+  for (let i = 0; i < key.length; i++) hash = (Math.imul(hash, 31) + key.charCodeAt(i)) | 0;
+  const absolute = Math.abs(hash);
+  return absolute < 0 ? 0 : absolute;
 }
 
 /** The index keys of a record: UNIQ_KEY and each space-separated KEYS token. */

@@ -182,26 +182,33 @@ class CompletionViews {
 export class CompletionRingWriter extends CompletionViews {
   private writeCounter: number;
   private published: number;
+  private readCounterSeen: number;
 
   constructor(buffer: SharedArrayBuffer) {
     super(buffer);
     this.writeCounter = Atomics.load(this.control, WRITE_WORD) >>> 0;
     this.published = this.writeCounter;
+    this.readCounterSeen = Atomics.load(this.control, READ_WORD) >>> 0;
   }
 
   /** Producers bound their in-flight appends to the slot count, so this never overflows. */
-  push(completion: Completion): void {
-    const readCounter = Atomics.load(this.control, READ_WORD) >>> 0;
-    assert(((this.writeCounter - readCounter) >>> 0) < this.slotCount, 'completion ring overflow');
-    const slot = this.writeCounter % this.slotCount;
+  push(
+    sequence: number, code: CompletionCode, recordCount: number,
+    physicalOffset: number, queueOffset: number, storeTimestampMs: number,
+  ): void {
+    if (((this.writeCounter - this.readCounterSeen) >>> 0) >= this.slotCount) {
+      this.readCounterSeen = Atomics.load(this.control, READ_WORD) >>> 0;
+      assert(((this.writeCounter - this.readCounterSeen) >>> 0) < this.slotCount, 'completion ring overflow');
+    }
+    const slot = this.writeCounter & (this.slotCount - 1);
     const word = slot * SLOT_INT32S;
     const double = slot * SLOT_DOUBLES;
-    this.words[word] = completion.sequence;
-    this.words[word + 1] = completion.code;
-    this.words[word + 2] = completion.recordCount;
-    this.doubles[double + 2] = completion.physicalOffset;
-    this.doubles[double + 3] = completion.queueOffset;
-    this.doubles[double + 4] = completion.storeTimestampMs;
+    this.words[word] = sequence;
+    this.words[word + 1] = code;
+    this.words[word + 2] = recordCount;
+    this.doubles[double + 2] = physicalOffset;
+    this.doubles[double + 3] = queueOffset;
+    this.doubles[double + 4] = storeTimestampMs;
     this.writeCounter = (this.writeCounter + 1) >>> 0;
   }
 
@@ -232,12 +239,15 @@ export class CompletionRingReader extends CompletionViews {
     return WRITE_WORD;
   }
 
-  /** Reads every published completion into `sink`, then frees their slots. */
+  /**
+   * Reads every published completion into `sink`, freeing each slot before the sink runs (a
+   * sink may append again, and the producer bounds appends by free slots).
+   */
   drain(sink: (completion: Completion) => void, scratch: Completion): number {
     const writeCounter = Atomics.load(this.control, WRITE_WORD) >>> 0;
     let count = 0;
     while (this.readCounter !== writeCounter) {
-      const slot = this.readCounter % this.slotCount;
+      const slot = this.readCounter & (this.slotCount - 1);
       const word = slot * SLOT_INT32S;
       const double = slot * SLOT_DOUBLES;
       scratch.sequence = this.words[word] as number;
@@ -247,10 +257,10 @@ export class CompletionRingReader extends CompletionViews {
       scratch.queueOffset = this.doubles[double + 3] as number;
       scratch.storeTimestampMs = this.doubles[double + 4] as number;
       this.readCounter = (this.readCounter + 1) >>> 0;
+      Atomics.store(this.control, READ_WORD, this.readCounter | 0);
       count++;
       sink(scratch);
     }
-    if (count > 0) Atomics.store(this.control, READ_WORD, this.readCounter | 0);
     return count;
   }
 }

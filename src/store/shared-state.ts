@@ -49,6 +49,8 @@ export const Big = {
   /** The current index file's 17-digit name, as its first 9 and last 8 digits. */
   INDEX_NAME_HIGH: 10,
   INDEX_NAME_LOW: 11,
+  /** Batches committed (PUT_MESSAGES / BATCHES = mean batch size). */
+  BATCHES: 12,
   VALUES: 24,
 } as const;
 

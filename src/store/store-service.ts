@@ -7,7 +7,7 @@ import type { StoreLayout } from './config.js';
 import type { FileIo } from './file-io.js';
 import { recoverStore, type RecoveryReport } from './recovery.js';
 import { runRetention, RetentionTimer } from './retention.js';
-import { writeCheckpoint } from './checkpoint.js';
+import { closeDerived } from './engine.js';
 import {
   CompletionCode, CompletionRingWriter, ENTRY_HEADER_BYTES, RING_HEADER_BYTES,
   RequestRingReader, type Completion,
@@ -28,9 +28,42 @@ interface Producer {
   readonly completions: CompletionRingWriter;
 }
 
+/** One append's completion as the worker holds it until delivery. */
+interface Held {
+  producer: number;
+  completion: Completion;
+}
+
+/**
+ * The appends of the batch being built, in parallel typed arrays (no object per append on the
+ * ASYNC_FLUSH hot path). Sized for the most appends one batch buffer can hold.
+ */
+class BatchItems {
+  count = 0;
+  readonly producer: Int32Array;
+  readonly sequence: Int32Array;
+  readonly code: Int32Array;
+  readonly recordCount: Int32Array;
+  readonly physicalOffset: Float64Array;
+  readonly queueOffset: Float64Array;
+
+  constructor(capacity: number) {
+    this.producer = new Int32Array(capacity);
+    this.sequence = new Int32Array(capacity);
+    this.code = new Int32Array(capacity);
+    this.recordCount = new Int32Array(capacity);
+    this.physicalOffset = new Float64Array(capacity);
+    this.queueOffset = new Float64Array(capacity);
+  }
+
+  get full(): boolean {
+    return this.count === this.producer.length;
+  }
+}
+
 /** Completions waiting for a flush (SYNC_FLUSH), oldest first; ends are increasing. */
 class PendingSync {
-  private items: { producer: number; completion: Completion; endPhysical: number; deadlineMs: number }[] = [];
+  private items: (Held & { endPhysical: number; deadlineMs: number })[] = [];
   private head = 0;
 
   get size(): number {
@@ -67,8 +100,12 @@ const IDLE_WAIT_MS = 1000;
 export class StoreService {
   readonly writer: StoreWriter;
   private readonly producers: (Producer | undefined)[] = [];
-  private readonly touchedProducers = new Set<number>();
+  /** Producers that got completions this round (flag + list: no Set on the hot path). */
+  private readonly touchedFlags = new Uint8Array(256);
+  private readonly touchedList: number[] = [];
   private readonly pendingSync = new PendingSync();
+  private readonly items: BatchItems;
+  private batchStoreTimestampMs = 0;
   private readonly retentionTimer: RetentionTimer;
   private lastCheckpointMs = 0;
   private stopping = false;
@@ -87,6 +124,8 @@ export class StoreService {
     private readonly flusherPort: MessagePort,
   ) {
     this.writer = new StoreWriter(layout, io, shared, tail, indexSlots);
+    // The smallest record is 91 bytes, so a batch buffer holds at most this many appends.
+    this.items = new BatchItems(Math.ceil(layout.batchBufferBytes / 91));
     this.retentionTimer = new RetentionTimer(layout, clock.nowMs());
   }
 
@@ -163,27 +202,25 @@ export class StoreService {
   private drainOnce(): boolean {
     const writer = this.writer;
     const nowMs = this.clock.nowMs();
+    this.batchStoreTimestampMs = nowMs;
     writer.beginBatch(nowMs);
-    const batchItems: { producer: number; completion: Completion }[] = [];
+    const items = this.items;
+    items.count = 0;
     let full = false;
     for (let index = 0; index < this.producers.length && !full; index++) {
       const producer = this.producers[index];
-      if (producer === undefined) continue;
-      full = this.drainProducer(index, producer, batchItems, nowMs);
+      if (producer !== undefined) full = this.drainProducer(index, producer);
     }
-    if (batchItems.length === 0) return false;
+    if (items.count === 0) return false;
     const committed = writer.commitBatch();
     const endPhysical = writer.endPhysicalOffset;
-    for (const item of batchItems) {
-      if (item.completion.code !== CompletionCode.OK) {
-        this.deliver(item.producer, item.completion);
-      } else if (!committed) {
-        item.completion.code = CompletionCode.NOT_WRITABLE;
-        this.deliver(item.producer, item.completion);
-      } else if (this.layout.syncFlush) {
-        this.pendingSync.push(item.producer, item.completion, endPhysical, nowMs + this.layout.syncFlushTimeoutMs);
+    for (let i = 0; i < items.count; i++) {
+      let code = items.code[i] as CompletionCode;
+      if (code === CompletionCode.OK && !committed) code = CompletionCode.NOT_WRITABLE;
+      if (code === CompletionCode.OK && this.layout.syncFlush) {
+        this.pendingSync.push(items.producer[i] as number, this.completionOf(i, code), endPhysical, nowMs + this.layout.syncFlushTimeoutMs);
       } else {
-        this.deliver(item.producer, item.completion);
+        this.deliverItem(i, code);
       }
     }
     if (!committed) this.logger.error({ health: this.shared.health() }, 'commit-log write failed; store not writable');
@@ -191,40 +228,72 @@ export class StoreService {
     return true;
   }
 
-  /** Returns true when the batch buffer filled up (commit before reading more). */
-  private drainProducer(
-    index: number, producer: Producer, batchItems: { producer: number; completion: Completion }[], nowMs: number,
-  ): boolean {
+  /** Returns true when the batch is full (commit before reading more). */
+  private drainProducer(index: number, producer: Producer): boolean {
     const { requests, requestBytes } = producer;
+    const items = this.items;
+    const words = requests.words;
     for (;;) {
+      if (items.full) return true;
       const at = requests.peek();
       if (at < 0) return false;
-      const entryBytes = requests.entryBytes(at);
-      const sequence = requests.words[(at >> 2) + 1] as number;
-      const recordCount = requests.words[(at >> 2) + 2] as number;
-      const recordsBytes = requests.words[(at >> 2) + 3] as number;
-      const tagsIndex = (at + ENTRY_HEADER_BYTES) >> 3;
+      const word = at >> 2;
+      const recordCount = words[word + 2] as number;
       const recordsStart = at + ENTRY_HEADER_BYTES + 8 * recordCount;
-      const physicalOffset = this.writer.add(requestBytes, recordsStart, recordsBytes, recordCount, requests.doubles, tagsIndex);
+      const physicalOffset = this.writer.add(
+        requestBytes, recordsStart, words[word + 3] as number, recordCount, requests.doubles, (at + ENTRY_HEADER_BYTES) >> 3,
+      );
       if (physicalOffset === AddCode.BATCH_FULL) return true;
-      const completion: Completion = {
-        sequence,
-        code: physicalOffset >= 0 ? CompletionCode.OK : CompletionCode.NOT_WRITABLE,
-        recordCount,
-        physicalOffset: Math.max(physicalOffset, 0),
-        queueOffset: physicalOffset >= 0 ? this.writer.lastQueueOffset : 0,
-        storeTimestampMs: physicalOffset >= 0 ? nowMs : 0,
-      };
-      batchItems.push({ producer: index, completion });
-      requests.release(entryBytes);
+      const i = items.count++;
+      items.producer[i] = index;
+      items.sequence[i] = words[word + 1] as number;
+      items.recordCount[i] = recordCount;
+      items.code[i] = physicalOffset >= 0 ? CompletionCode.OK : CompletionCode.NOT_WRITABLE;
+      items.physicalOffset[i] = physicalOffset >= 0 ? physicalOffset : 0;
+      items.queueOffset[i] = physicalOffset >= 0 ? this.writer.lastQueueOffset : 0;
+      requests.release(words[word] as number);
     }
+  }
+
+  private completionOf(i: number, code: CompletionCode): Completion {
+    const items = this.items;
+    return {
+      sequence: items.sequence[i] as number,
+      code,
+      recordCount: items.recordCount[i] as number,
+      physicalOffset: items.physicalOffset[i] as number,
+      queueOffset: items.queueOffset[i] as number,
+      storeTimestampMs: code === CompletionCode.OK ? this.batchStoreTimestampMs : 0,
+    };
+  }
+
+  private deliverItem(i: number, code: CompletionCode): void {
+    const items = this.items;
+    const producerIndex = items.producer[i] as number;
+    const producer = this.producers[producerIndex];
+    assert(producer !== undefined, 'completion for an unknown producer');
+    const ok = code === CompletionCode.OK;
+    producer.completions.push(
+      items.sequence[i] as number, code, items.recordCount[i] as number,
+      items.physicalOffset[i] as number, items.queueOffset[i] as number, ok ? this.batchStoreTimestampMs : 0,
+    );
+    this.touch(producerIndex);
+  }
+
+  private touch(producerIndex: number): void {
+    if (this.touchedFlags[producerIndex] === 1) return;
+    this.touchedFlags[producerIndex] = 1;
+    this.touchedList.push(producerIndex);
   }
 
   private deliver(producerIndex: number, completion: Completion): void {
     const producer = this.producers[producerIndex];
     assert(producer !== undefined, 'completion for an unknown producer');
-    producer.completions.push(completion);
-    this.touchedProducers.add(producerIndex);
+    producer.completions.push(
+      completion.sequence, completion.code, completion.recordCount,
+      completion.physicalOffset, completion.queueOffset, completion.storeTimestampMs,
+    );
+    this.touch(producerIndex);
   }
 
   private releaseSync(): void {
@@ -234,8 +303,11 @@ export class StoreService {
   }
 
   private publishCompletions(): void {
-    for (const index of this.touchedProducers) this.producers[index]?.completions.publish();
-    this.touchedProducers.clear();
+    for (const index of this.touchedList) {
+      this.producers[index]?.completions.publish();
+      this.touchedFlags[index] = 0;
+    }
+    this.touchedList.length = 0;
   }
 
   private periodic(): void {
@@ -274,42 +346,11 @@ export class StoreService {
 
   /** After the flusher stopped: persist derived data, write the clean checkpoint, delete abort. */
   private finish(): void {
-    const writer = this.writer;
-    writer.index?.persist();
-    const paths = writer.takeTouchedQueuePaths();
-    const end = writer.endPhysicalOffset;
-    syncPaths(this.io, [...paths, ...(writer.index ? [writer.index.filePath] : [])]);
-    syncPaths(this.io, end > 0 ? [writer.commitLog.path(writer.commitLog.segmentBase(end - 1))] : []);
-    const lastStoreMs = this.shared.load(Big.LAST_STORE_TIMESTAMP);
-    writeCleanCheckpoint(this.io, this.layout, end, lastStoreMs);
-    writer.close();
+    closeDerived(this.writer, this.io, true);
+    this.writer.close();
     this.io.unlink(this.layout.abortPath);
     this.finished = true;
     this.port.postMessage({ kind: 'stopped' });
   }
 }
 
-export function syncPaths(io: FileIo, paths: readonly string[]): void {
-  for (const path of paths) {
-    if (!io.exists(path)) continue;
-    const fd = io.open(path, 'r+');
-    try {
-      io.fdatasync(fd);
-    } finally {
-      io.close(fd);
-    }
-  }
-}
-
-function writeCleanCheckpoint(io: FileIo, layout: StoreLayout, end: number, lastStoreMs: number): void {
-  writeCheckpoint(io, layout.checkpointPath, {
-    physicMsgTimestamp: lastStoreMs,
-    logicsMsgTimestamp: lastStoreMs,
-    indexMsgTimestamp: lastStoreMs,
-    flushedPhysicalOffset: end,
-    logicsPhysicalOffset: end,
-    indexPhysicalOffset: end,
-    commitLogEndOffset: end,
-    clean: true,
-  });
-}

@@ -7,7 +7,7 @@ import { CQ_ENTRY_BYTES, QueueGeometry, WriteFdPool, queueDir, writeEntry } from
 import type { FileIo } from './file-io.js';
 import { IndexWriter, indexKeyHash, topicHashPrefix } from './index-file.js';
 import {
-  encodeStoreHost, indexKeysOf, isTransactionSkipped, recordFields, stampRecord,
+  encodeStoreHost, forEachIndexKeyHash, isTransactionSkipped, readI32, stampRecord, topicLengthPosition,
 } from './record-access.js';
 import { Big, Health, type SharedState, Word } from './shared-state.js';
 import type { TailCache } from './tail-cache.js';
@@ -70,6 +70,9 @@ export class StoreWriter {
   private publishedPhysical = 0;
   /** Queue offset of the first record of the last successful `add`. */
   lastQueueOffset = 0;
+  private writable = true;
+  private lastTopicBytes: Buffer = Buffer.alloc(0);
+  private lastTopicQueues: QueueState[] | undefined = undefined;
 
   constructor(
     readonly layout: StoreLayout,
@@ -150,6 +153,7 @@ export class StoreWriter {
 
   beginBatch(storeTimestampMs: number): void {
     assert(this.batchPosition === 0 && this.runs.length === 0, 'previous batch not committed');
+    this.writable = (this.shared.health() & (Health.NOT_WRITABLE | Health.DISK_FULL)) === 0;
     this.batchStoreTimestampMs = storeTimestampMs;
     this.batchStartPhysical = this.writePhysical;
     this.batchMessageCount = 0;
@@ -165,38 +169,58 @@ export class StoreWriter {
    * or an AddCode.
    */
   add(source: Buffer, start: number, bytes: number, count: number, tagsCodes: Float64Array, tagsIndex: number): number {
-    if ((this.shared.health() & Health.NOT_WRITABLE) !== 0) return AddCode.NOT_WRITABLE;
+    if (!this.writable) return AddCode.NOT_WRITABLE;
     if (bytes > this.layout.appendBytesMax) return AddCode.TOO_LARGE;
     if (this.batchPosition + bytes + BLANK_RECORD_BYTES > this.batch.length) return AddCode.BATCH_FULL;
-    const first = recordFields(source, start, bytes);
-    assert(first !== null, 'producer sent a malformed record');
-    const topic = source.toString('utf8', first.topicStart, first.topicEnd);
-    const state = this.queue(topic, first.queueId);
+    const state = this.queueOfRecord(source, start);
     if (state === null) return AddCode.NOT_WRITABLE;
     this.rollIfNeeded(bytes);
     const physicalOffset = this.writePhysical;
     const batchStart = this.batchPosition;
-    source.copy(this.batch, batchStart, start, start + bytes);
+    this.batch.set(new Uint8Array(source.buffer, source.byteOffset + start, bytes), batchStart);
     this.extendRun(physicalOffset, bytes);
     this.lastQueueOffset = this.stampAll(state, batchStart, bytes, count, tagsCodes, tagsIndex, physicalOffset);
     return physicalOffset;
+  }
+
+  /**
+   * The queue of the record at `start`. Hot path: most appends name the same topic as the one
+   * before, so the topic bytes are compared with the last topic's before any string is decoded.
+   */
+  private queueOfRecord(source: Buffer, start: number): QueueState | null {
+    const topicLengthAt = topicLengthPosition(source, start);
+    const topicLength = source[topicLengthAt] as number;
+    const queueId = readI32(source, start + RecordPosition.QUEUE_ID);
+    const cached = this.lastTopicBytes;
+    let same = cached.length === topicLength;
+    for (let i = 0; same && i < topicLength; i++) same = cached[i] === source[topicLengthAt + 1 + i];
+    if (same && this.lastTopicQueues !== undefined) {
+      const state = this.lastTopicQueues[queueId];
+      if (state !== undefined) return state;
+    }
+    const topic = source.toString('utf8', topicLengthAt + 1, topicLengthAt + 1 + topicLength);
+    const state = this.queue(topic, queueId);
+    this.lastTopicBytes = Buffer.from(source.subarray(topicLengthAt + 1, topicLengthAt + 1 + topicLength));
+    this.lastTopicQueues = this.queues.get(topic);
+    return state;
   }
 
   private stampAll(
     state: QueueState, batchStart: number, bytes: number, count: number,
     tagsCodes: Float64Array, tagsIndex: number, physicalOffset: number,
   ): number {
+    const batch = this.batch;
     let position = batchStart;
     let firstQueueOffset = -1;
     for (let i = 0; i < count; i++) {
-      const size = this.batch.readInt32BE(position);
-      const sysFlag = this.batch.readInt32BE(position + RecordPosition.SYS_FLAG);
-      assert(this.batch.readInt32BE(position + RecordPosition.QUEUE_ID) === state.queueId, 'one queue per append');
+      const size = readI32(batch, position);
+      const sysFlag = readI32(batch, position + RecordPosition.SYS_FLAG);
+      assert(readI32(batch, position + RecordPosition.QUEUE_ID) === state.queueId, 'one queue per append');
       const recordPhysical = physicalOffset + (position - batchStart);
       const skipped = isTransactionSkipped(sysFlag);
       const queueOffset = skipped ? 0 : state.nextQueueOffset++;
       if (firstQueueOffset < 0) firstQueueOffset = queueOffset;
-      stampRecord(this.batch, position, queueOffset, recordPhysical, this.batchStoreTimestampMs, this.storeHost);
+      stampRecord(batch, position, queueOffset, recordPhysical, this.batchStoreTimestampMs, this.storeHost);
       if (!skipped) this.stageEntry(state, queueOffset, recordPhysical, size, tagsCodes[tagsIndex + i] as number);
       if (this.index !== null && (sysFlag & 0xc) !== 0xc) this.indexRecord(state, position, recordPhysical);
       position += size;
@@ -222,12 +246,26 @@ export class StoreWriter {
   }
 
   private indexRecord(state: QueueState, position: number, physicalOffset: number): void {
-    const fields = recordFields(this.batch, position, this.batch.readInt32BE(position));
-    assert(fields !== null, 'stamped record must parse');
-    if (fields.propertiesEnd === fields.propertiesStart) return;
-    const keys = indexKeysOf(this.batch.toString('utf8', fields.propertiesStart, fields.propertiesEnd));
-    this.putIndexKeys(state.hashPrefix, keys, physicalOffset, this.batchStoreTimestampMs);
+    const batch = this.batch;
+    const topicLengthAt = topicLengthPosition(batch, position);
+    const propertiesLengthAt = topicLengthAt + 1 + (batch[topicLengthAt] as number);
+    const propertiesLength = ((batch[propertiesLengthAt] as number) << 8) | (batch[propertiesLengthAt + 1] as number);
+    if (propertiesLength === 0) return;
+    this.indexPhysical = physicalOffset;
+    this.indexTimestampMs = this.batchStoreTimestampMs;
+    const start = propertiesLengthAt + 2;
+    forEachIndexKeyHash(batch, start, start + propertiesLength, state.hashPrefix, this.indexSink);
   }
+
+  private indexPhysical = 0;
+  private indexTimestampMs = 0;
+
+  private readonly indexSink = (keyHash: number): void => {
+    const index = this.index as IndexWriter;
+    if (index.isFull()) index.roll(this.indexTimestampMs);
+    if (index.stagedFull()) index.flushStaged();
+    index.put(keyHash, this.indexPhysical, this.indexTimestampMs);
+  };
 
   /** Also used by recovery to re-index records. */
   putIndexKeys(hashPrefix: number, keys: readonly string[], physicalOffset: number, storeTimestampMs: number): void {
@@ -330,6 +368,7 @@ export class StoreWriter {
     this.shared.store(Big.MAX_PHYSICAL, this.publishedPhysical);
     this.shared.add(Big.PUT_MESSAGES, this.batchMessageCount);
     this.shared.add(Big.PUT_BYTES, this.batchPosition);
+    this.shared.add(Big.BATCHES, 1);
     this.shared.store(Big.LAST_STORE_TIMESTAMP, this.batchStoreTimestampMs);
     this.publishIndexState();
     this.resetBatch();
@@ -381,6 +420,8 @@ export class StoreWriter {
     if (byId === undefined) return;
     for (const state of byId) if (state !== undefined) this.shared.markSlotDeleted(state.slot);
     this.queues.delete(topic);
+    this.lastTopicBytes = Buffer.alloc(0);
+    this.lastTopicQueues = undefined;
     const dir = join(this.layout.consumeQueueDir, topic);
     this.cqFds.forgetUnder(dir);
     this.io.rmdir(dir);
