@@ -1,4 +1,4 @@
-import { getMaxOffset, queryConsumerOffset, searchOffsetByTimestamp, updateConsumerOffsetOneway } from './client-api.js';
+import { getMaxOffset, queryConsumerOffset, searchOffsetByTimestamp, updateConsumerOffset } from './client-api.js';
 import type { ClientInstance } from './client-instance.js';
 import type { MessageQueue } from './message-queue.js';
 import {
@@ -36,8 +36,10 @@ export function makeOffsetStore(
   };
   return new RemoteBrokerOffsetStore({
     queryOffset: async (queue) => queryConsumerOffset(instance.brokerRemoting, await masterOf(queue), group, queue, timeoutMs),
+    // Java sends these oneway; waiting for the answer (every 5 s, on commitSync and on shutdown)
+    // costs little and means a commit that resolved is on the broker.
     commitOffset: async (queue, queueOffset) =>
-      updateConsumerOffsetOneway(instance.brokerRemoting, await masterOf(queue), group, queue, queueOffset),
+      updateConsumerOffset(instance.brokerRemoting, await masterOf(queue), group, queue, queueOffset, timeoutMs),
   }, instance.logger);
 }
 

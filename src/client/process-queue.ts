@@ -64,9 +64,11 @@ export class ProcessQueue {
     return this.queueOffsetMax < 0 ? -1 : this.queueOffsetMax + 1;
   }
 
+  /** Forgets every cached message and the offset order (seek: the queue restarts elsewhere). */
   clear(): void {
     this.messages.clear();
     this.bodyBytes = 0;
+    this.queueOffsetMax = -1;
   }
 
   private firstOffset(): number {

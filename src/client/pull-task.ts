@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AssertionError } from '../common/assert.js';
 import type { Logger } from '../common/log.js';
 import { PullStatus, PullSysFlag, pullMessage, type PullResponse } from './client-api.js';
 import type { ClientInstance } from './client-instance.js';
@@ -72,6 +73,8 @@ export class PullTask {
         if (!this.active()) break;
         if (generation === this.generation) this.handle(response);
       } catch (error) {
+        // A bug is never retried away (STYLE §5): let it crash.
+        if (error instanceof AssertionError) throw error;
         if (!this.active()) break;
         this.host.logger.warn({ err: error, queue: this.queue }, 'pull failed; retrying later');
         await sleep(settings.pullTimeDelayMsWhenException, undefined, { ref: false });
