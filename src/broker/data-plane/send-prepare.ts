@@ -5,6 +5,7 @@ import { appendProperty, findProperty, removeProperty } from '../../protocol/pro
 import { SysFlag } from '../../protocol/record-layout.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Channel } from '../../remoting/channel.js';
+import { TIMER_QUEUE_ID, TIMER_TOPIC, parseTimerDeliverMs } from '../timer/timer-rules.js';
 import { type DataPlaneContext, brokerAddressOf } from './context.js';
 import type { OutgoingRecord } from './send-record.js';
 import type { SendRequestHeader } from './send-header.js';
@@ -16,6 +17,7 @@ import { Perm, dlqTopicOf, retryTopicGroup } from './topic-rules.js';
  * Turns a checked send into the record to store (reference §2.3 steps 6-9, §5.1, §5.4):
  * `%RETRY%` sends past their max reconsume times go to `%DLQ%<group>`; a DELAY level parks the
  * message in SCHEDULE_TOPIC_XXXX (queue level - 1, REAL_TOPIC/REAL_QID kept, tagsCode = due
+ * time); a future TIMER_DELIVER_MS parks it in the timer topic instead (tagsCode = delivery
  * time); a half (TRAN_MSG) message goes to RMQ_SYS_TRANS_HALF_TOPIC; WAIT is not stored and
  * CLUSTER is added. The tagsCode is the TAGS hash (0 without tags) unless scheduled.
  */
@@ -59,8 +61,13 @@ export async function prepareMessage(
   }
   const tags = findProperty(text, MessageConst.TAGS);
   let tagsCode = tags === undefined ? 0 : javaStringHashCode(tags);
-  const delayed = scheduleFor(ctx, text, sysFlag);
-  if (delayed !== null) {
+  const timedMs = target.topic === SystemName.TRANS_HALF_TOPIC ? null : timerFor(ctx, text, sysFlag);
+  const delayed = timedMs !== null || target.topic === SystemName.TRANS_HALF_TOPIC ? null : scheduleFor(ctx, text, sysFlag);
+  if (timedMs !== null) {
+    text = parkProperties(removeProperty(text, MessageConst.DELAY), target.topic, target.queueId);
+    target = { topic: TIMER_TOPIC, queueId: TIMER_QUEUE_ID };
+    tagsCode = timedMs;
+  } else if (delayed !== null) {
     text = parkProperties(text, target.topic, target.queueId);
     target = { topic: SystemName.SCHEDULE_TOPIC, queueId: delayed.level - 1 };
     tagsCode = delayed.dueMs;
@@ -121,7 +128,19 @@ function scheduleFor(ctx: DataPlaneContext, properties: string, sysFlag: number)
   return { level, dueMs: ctx.clock.nowMs() + (levels[level - 1] ?? 0) };
 }
 
-/** Records where a parked (scheduled or half) message really belongs. */
+/**
+ * The delivery time of a TIMER_DELIVER_MS message still in the future (timer/timer-rules.ts),
+ * or null: none, already due (stored at once), or a half/rollback record. It wins over DELAY.
+ */
+function timerFor(ctx: DataPlaneContext, properties: string, sysFlag: number): number | null {
+  const deliverMs = parseTimerDeliverMs(findProperty(properties, MessageConst.TIMER_DELIVER_MS));
+  if (deliverMs === null || deliverMs <= ctx.clock.nowMs()) return null;
+  const transaction = sysFlag & SysFlag.TRANSACTION_MASK;
+  if (transaction !== SysFlag.TRANSACTION_NOT_TYPE && transaction !== SysFlag.TRANSACTION_COMMIT_TYPE) return null;
+  return deliverMs;
+}
+
+/** Records where a parked (scheduled, timed or half) message really belongs. */
 function parkProperties(properties: string, topic: string, queueId: number): string {
   let text = removeProperty(removeProperty(properties, MessageConst.REAL_TOPIC), MessageConst.REAL_QID);
   text = appendProperty(text, MessageConst.REAL_TOPIC, topic);

@@ -14,6 +14,8 @@ export const SystemTopic = {
   TRANS_CHECK_MAX_TIME: 'TRANS_CHECK_MAX_TIME_TOPIC',
   SELF_TEST: 'SELF_TEST_TOPIC',
   OFFSET_MOVED_EVENT: 'OFFSET_MOVED_EVENT',
+  /** Petrel's arbitrary-time delivery topic (timer/timer-rules.ts TIMER_TOPIC). */
+  TIMER: 'PETREL_SYS_TIMER_TOPIC',
 } as const;
 
 export const RETRY_GROUP_TOPIC_PREFIX = '%RETRY%';
@@ -22,7 +24,7 @@ export const DLQ_GROUP_TOPIC_PREFIX = '%DLQ%';
 /** Topics a producer may not send to (TopicValidator.NOT_ALLOWED_SEND_TOPIC_SET). */
 const NOT_ALLOWED_SEND = new Set<string>([
   SystemTopic.SCHEDULE, SystemTopic.TRANS_HALF, SystemTopic.TRANS_OP_HALF,
-  SystemTopic.TRANS_CHECK_MAX_TIME, SystemTopic.SELF_TEST, SystemTopic.OFFSET_MOVED_EVENT,
+  SystemTopic.TRANS_CHECK_MAX_TIME, SystemTopic.SELF_TEST, SystemTopic.OFFSET_MOVED_EVENT, SystemTopic.TIMER,
 ]);
 
 const VALID_CHARS = '^[%|a-zA-Z0-9_-]+$';
