@@ -59,6 +59,9 @@ export const brokerSchema = {
   transactionTimeOut: numberKey(6000, 'ms before a half message is first checked', { min: 0 }),
   transactionCheckMax: numberKey(15, 'checks before a half message is discarded', { min: 0 }),
   transactionCheckInterval: numberKey(60_000, 'ms between transaction check rounds', { min: 1000 }),
+  rebalanceLockMaxLiveTime: numberKey(60_000, 'ms an orderly consumer\'s queue lock lives unrefreshed', {
+    min: 1, max: 3_600_000,
+  }),
   aclEnable: booleanKey(false, 'ACL (not supported; must stay false)'),
   regionId: stringKey('DefaultRegion', 'MSG_REGION in send replies'),
   traceOn: booleanKey(true, 'TRACE_ON in send replies'),

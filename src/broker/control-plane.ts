@@ -16,12 +16,16 @@ import { CONTROL_HANDLERS } from './handlers/index.js';
 import type { NamesrvInvoker } from './namesrv-registrar.js';
 import { NamesrvRegistrar } from './namesrv-registrar.js';
 import { ProducerManager } from './producer-manager.js';
+import { RebalanceLockManager } from './rebalance-lock-manager.js';
 import { parseDelayLevels } from './schedule/delay-levels.js';
 import { DelayOffsetManager } from './schedule/delay-offset-manager.js';
 import { ScheduleService } from './schedule/schedule-service.js';
 import type { StoreFacade } from './store-facade.js';
 import { SubscriptionGroupManager } from './subscription-group-manager.js';
+import { TimerCheckpoint } from './timer/timer-checkpoint.js';
+import { TimerService } from './timer/timer-service.js';
 import { TopicConfigManager } from './topic-config-manager.js';
+import { TransactionService } from './transaction/transaction-service.js';
 
 export interface ControlPlaneDeps {
   brokerConfig: BrokerConfigHolder;
@@ -43,6 +47,10 @@ export interface ControlPlane {
   readonly producers: ProducerManager;
   readonly delayOffsets: DelayOffsetManager;
   readonly schedule: ScheduleService;
+  readonly locks: RebalanceLockManager;
+  readonly transactions: TransactionService;
+  readonly timer: TimerService;
+  readonly timerCheckpoint: TimerCheckpoint;
   readonly registrar: NamesrvRegistrar | null;
   onDataPlaneMessage(message: DataPlaneMessage): DataPlaneReply;
   /** Registers with the NameServers and starts the timers (flushes, idle scan, scheduler). */
@@ -67,7 +75,8 @@ export function createControlPlane(deps: ControlPlaneDeps): ControlPlane {
   const groups = new SubscriptionGroupManager(config.autoCreateSubscriptionGroup, configDir, deps.clock);
   const offsets = new ConsumerOffsetManager(configDir);
   const delayOffsets = new DelayOffsetManager(configDir);
-  for (const manager of [topics, groups, offsets, delayOffsets]) manager.load();
+  const timerCheckpoint = new TimerCheckpoint(configDir);
+  for (const manager of [topics, groups, offsets, delayOffsets, timerCheckpoint]) manager.load();
   const consumers = new ConsumerManager(deps.clock, (event) => onConsumerEvent(event, deps, groups));
   const producers = new ProducerManager(deps.clock);
   const registrar = deps.namesrv === null ? null : new NamesrvRegistrar({
@@ -77,9 +86,15 @@ export function createControlPlane(deps: ControlPlaneDeps): ControlPlane {
   const schedule = new ScheduleService({
     store: deps.store, delayOffsets, levelsMs, clock: deps.clock, logger: deps.logger,
   });
+  const locks = new RebalanceLockManager(deps.clock, () => deps.brokerConfig.current().rebalanceLockMaxLiveTime);
+  const transactions = new TransactionService({
+    store: deps.store, offsets, producers, topics, settings: () => deps.brokerConfig.current(),
+    delayLevelsMs: levelsMs, brokerAddress: deps.runtime.brokerAddress, clock: deps.clock, logger: deps.logger,
+  });
+  const timer = new TimerService({ store: deps.store, checkpoint: timerCheckpoint, clock: deps.clock, logger: deps.logger });
   const context: ControlContext = {
     brokerConfig: deps.brokerConfig, runtime: deps.runtime, topics, groups, offsets, consumers, producers,
-    delayOffsets, delayLevelsMs: levelsMs, store: deps.store, clock: deps.clock, logger: deps.logger,
+    delayOffsets, delayLevelsMs: levelsMs, store: deps.store, clock: deps.clock, logger: deps.logger, locks, transactions,
     registerNow: () => registrar?.registerNow(), bootTimestampMs: deps.clock.nowMs(),
   };
   topics.onChange(() => context.registerNow());
@@ -91,14 +106,20 @@ export function createControlPlane(deps: ControlPlaneDeps): ControlPlane {
   return {
     handler: (request, channel) => dispatch(request, channel, context),
     context, topics, groups, offsets, consumers, producers, delayOffsets, schedule, registrar,
+    locks, transactions, timer, timerCheckpoint,
     onDataPlaneMessage: (message) => answerDataPlane(message, context),
     async start() {
       topics.persist();
       groups.persist();
       await registrar?.start();
       schedule.start();
+      timer.start();
+      transactions.start();
       timers.every(config.flushConsumerOffsetInterval, () => offsets.persist());
-      timers.every(config.flushDelayOffsetInterval, () => delayOffsets.persist());
+      timers.every(config.flushDelayOffsetInterval, () => {
+        delayOffsets.persist();
+        timerCheckpoint.persist();
+      });
       timers.every(CLIENT_SCAN_INTERVAL_MS, () => scanIdleClients(context));
     },
     async stop() {
@@ -106,8 +127,11 @@ export function createControlPlane(deps: ControlPlaneDeps): ControlPlane {
       stopped = true;
       timers.clear();
       schedule.stop();
+      timer.stop();
+      transactions.stop();
       offsets.persist(true);
       delayOffsets.persist(true);
+      timerCheckpoint.persist(true);
       await registrar?.stop();
     },
   };

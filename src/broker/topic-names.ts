@@ -1,4 +1,5 @@
 import { SystemName } from '../protocol/message-const.js';
+import { TIMER_TOPIC } from './timer/timer-rules.js';
 
 /**
  * Control-plane topic names (reference §2.6, §5.10): the system topics an admin may not create
@@ -10,7 +11,7 @@ import { SystemName } from '../protocol/message-const.js';
 export const FIXED_SYSTEM_TOPICS: readonly string[] = [
   SystemName.AUTO_CREATE_TOPIC_KEY_TOPIC, SystemName.SCHEDULE_TOPIC, SystemName.BENCHMARK_TOPIC,
   SystemName.TRANS_HALF_TOPIC, SystemName.TRACE_TOPIC, SystemName.TRANS_OP_HALF_TOPIC,
-  SystemName.TRANS_CHECK_MAX_TIME_TOPIC, SystemName.SELF_TEST_TOPIC, SystemName.OFFSET_MOVED_EVENT,
+  SystemName.TRANS_CHECK_MAX_TIME_TOPIC, SystemName.SELF_TEST_TOPIC, SystemName.OFFSET_MOVED_EVENT, TIMER_TOPIC,
 ];
 
 export function retryTopicOf(group: string): string {

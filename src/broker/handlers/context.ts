@@ -9,10 +9,12 @@ import type { BrokerRuntime } from '../config.js';
 import type { ConsumerManager } from '../consumer-manager.js';
 import type { ConsumerOffsetManager } from '../consumer-offset-manager.js';
 import type { ProducerManager } from '../producer-manager.js';
+import type { RebalanceLockManager } from '../rebalance-lock-manager.js';
 import type { DelayOffsetManager } from '../schedule/delay-offset-manager.js';
 import type { StoreFacade } from '../store-facade.js';
 import type { SubscriptionGroupManager } from '../subscription-group-manager.js';
 import type { TopicConfigManager } from '../topic-config-manager.js';
+import type { TransactionService } from '../transaction/transaction-service.js';
 
 /** Everything a control-plane handler may use; built once by `createControlPlane`. */
 export interface ControlContext {
@@ -28,6 +30,10 @@ export interface ControlContext {
   readonly store: StoreFacade;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Orderly consumers' queue locks (LOCK_BATCH_MQ / UNLOCK_BATCH_MQ). */
+  readonly locks: RebalanceLockManager;
+  /** Half messages: END_TRANSACTION and the check-back rounds. */
+  readonly transactions: TransactionService;
   /** Re-register with every NameServer now (topic or permission change). */
   registerNow(): void;
   /** Broker start time, for GET_BROKER_RUNTIME_INFO. */

@@ -3,6 +3,7 @@ import { consumerSendMsgBack } from './consumer-send-msg-back.js';
 import type { ControlHandler } from './context.js';
 import { deleteSubscriptiongroup } from './delete-subscriptiongroup.js';
 import { deleteTopicInBroker } from './delete-topic-in-broker.js';
+import { endTransaction } from './end-transaction.js';
 import { getAllConsumerOffset } from './get-all-consumer-offset.js';
 import { getAllDelayOffset } from './get-all-delay-offset.js';
 import { getAllSubscriptiongroupConfig } from './get-all-subscriptiongroup-config.js';
@@ -17,8 +18,10 @@ import { getSystemTopicListFromBroker } from './get-system-topic-list-from-broke
 import { getTopicStatsInfo } from './get-topic-stats-info.js';
 import { heartBeat } from './heart-beat.js';
 import { invokeBrokerToResetOffset } from './invoke-broker-to-reset-offset.js';
+import { lockBatchMq } from './lock-batch-mq.js';
 import { queryConsumerOffset } from './query-consumer-offset.js';
 import { queryTopicConsumeByWho } from './query-topic-consume-by-who.js';
+import { unlockBatchMq } from './unlock-batch-mq.js';
 import { unregisterClient } from './unregister-client.js';
 import { updateAndCreateSubscriptiongroup } from './update-and-create-subscriptiongroup.js';
 import { updateAndCreateTopic } from './update-and-create-topic.js';
@@ -51,4 +54,7 @@ export const CONTROL_HANDLERS: ReadonlyMap<number, ControlHandler> = new Map<num
   [RequestCode.GET_ALL_DELAY_OFFSET, getAllDelayOffset],
   [RequestCode.QUERY_TOPIC_CONSUME_BY_WHO, queryTopicConsumeByWho],
   [RequestCode.GET_SYSTEM_TOPIC_LIST_FROM_BROKER, getSystemTopicListFromBroker],
+  [RequestCode.LOCK_BATCH_MQ, lockBatchMq],
+  [RequestCode.UNLOCK_BATCH_MQ, unlockBatchMq],
+  [RequestCode.END_TRANSACTION, endTransaction],
 ]);
