@@ -97,7 +97,8 @@ function scanAndRedispatch(writer: StoreWriter, checkpoint: Checkpoint | null, m
   const { layout, io } = writer;
   const fds = new FdCache(io, 4);
   const chunk = Buffer.alloc(layout.batchBufferBytes);
-  const indexedUpTo = writer.index === null ? Infinity : writer.index.endPhyOffset;
+  // Records after the last one the index file holds are indexed again (-1: it holds none).
+  const indexedUpTo = writer.index === null ? Infinity : writer.index.indexCount > 1 ? writer.index.endPhyOffset : -1;
   let physicalOffset = scanStart(checkpoint, minPhysicalOffset, writer);
   let scannedRecords = 0;
   let corruptReason: string | null = null;

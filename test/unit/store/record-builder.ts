@@ -39,6 +39,6 @@ export function tagsCodeOf(message: TestMessage): number {
 export function bodyOf(index: number, sizeBytes: number): Buffer {
   const body = Buffer.alloc(sizeBytes);
   for (let i = 0; i < sizeBytes; i++) body[i] = (index * 31 + i) & 0xff;
-  body.writeUInt32BE(index >>> 0, 0);
+  if (sizeBytes >= 4) body.writeUInt32BE(index >>> 0, 0);
   return body;
 }
