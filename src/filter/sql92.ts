@@ -57,12 +57,26 @@ function formatProblem(expression: string, problem: Sql92Problem): string {
   return `invalid SQL92 expression at line ${line}, column ${column} (${near}): ${problem.message}`;
 }
 
-/** Reads properties straight from an encoded properties string, one name at a time. */
+/**
+ * Reads properties straight from an encoded properties string, one name at a time, remembering
+ * the last one (BETWEEN reads its property twice).
+ */
 class PropertiesTextLookup implements PropertyLookup {
-  text = '';
+  private text = '';
+  private lastName: string | null = null;
+  private lastValue: string | undefined = undefined;
+
+  reset(text: string): void {
+    this.text = text;
+    this.lastName = null;
+    this.lastValue = undefined;
+  }
 
   get(name: string): string | undefined {
-    return findProperty(this.text, name);
+    if (name === this.lastName) return this.lastValue;
+    this.lastName = name;
+    this.lastValue = findProperty(this.text, name);
+    return this.lastValue;
   }
 }
 
@@ -94,9 +108,9 @@ class Sql92Filter implements CompiledFilter {
   }
 
   matchesPropertiesText(text: string): boolean {
-    this.textLookup.text = text;
+    this.textLookup.reset(text);
     const result = this.run(this.textLookup);
-    this.textLookup.text = '';
+    this.textLookup.reset('');
     return result === true;
   }
 
