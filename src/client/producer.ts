@@ -145,9 +145,9 @@ export class Producer implements ClientMember {
   async sendOneway(message: Message): Promise<void> {
     this.checkRunning();
     checkMessage(message, this.options.maxMessageSize);
-    const info = await this.publishInfo(message.topic);
+    const info = this.usableInfo(message.topic) ?? await this.publishInfo(message.topic);
     const prepared = this.prepare(message);
-    const queue = info.select((broker) => !this.brokerUsable(broker));
+    const queue = info.select(this.avoidBroker);
     const address = this.instance.masterAddress(queue.brokerName) ?? await this.brokerAddress(queue);
     await this.instance.brokerRemoting.invokeOneway(address, this.command(message, prepared, queue));
   }
@@ -156,14 +156,16 @@ export class Producer implements ClientMember {
     this.checkRunning();
     checkMessage(message, this.options.maxMessageSize);
     const startMs = Date.now();
-    const info = this.publishInfos.get(message.topic) ?? await this.publishInfo(message.topic);
+    const info = this.usableInfo(message.topic) ?? await this.publishInfo(message.topic);
     const prepared = this.prepare(message);
     let lastBroker: string | undefined;
     let lastError: unknown;
     for (let attempt = 0; attempt <= retries; attempt++) {
       const remainingMs = timeoutMs - (Date.now() - startMs);
       if (remainingMs <= 0) break;
-      const queue = info.select((broker) => broker === lastBroker || !this.brokerUsable(broker));
+      const queue = lastBroker === undefined
+        ? info.select(this.avoidBroker)
+        : info.select((broker) => broker === lastBroker || !this.brokerUsable(broker));
       const attemptStartMs = Date.now();
       try {
         const result = await this.sendOnce(message, prepared, queue, info, remainingMs);
@@ -259,6 +261,9 @@ export class Producer implements ClientMember {
     return prepareMessage(message, this.keys, this.options.compressMsgBodyOverHowmuch, this.options.compressLevel);
   }
 
+  /** Queue selection's filter without a per-send closure. */
+  private readonly avoidBroker = (brokerName: string): boolean => !this.brokerUsable(brokerName);
+
   private brokerUsable(brokerName: string): boolean {
     return !this.options.sendLatencyFaultEnable || this.faults.isAvailable(brokerName);
   }
@@ -275,6 +280,12 @@ export class Producer implements ClientMember {
     }
     if (address === undefined) throw new PetrelError(ErrorCode.ERR_CLIENT_NO_ROUTE, `The broker[${queue.brokerName}] not exist`, { retriable: true });
     return address;
+  }
+
+  /** The cached publish info when it has queues (the hot path: no promise). */
+  private usableInfo(topic: string): TopicPublishInfo | undefined {
+    const known = this.publishInfos.get(topic);
+    return known !== undefined && known.ok ? known : undefined;
   }
 
   /** The topic's publish queues, fetching the route (or the TBW102 default route) when unknown. */
