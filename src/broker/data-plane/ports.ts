@@ -47,6 +47,11 @@ export interface GetMessagesQuery {
   readonly maxCount: number;
   /** Tag hash codes to keep; null keeps every message. */
   readonly tagCodes: readonly number[] | null;
+  /**
+   * A SQL92 expression each record's properties must match (src/filter), already compiled
+   * successfully by the pull handler; absent = no SQL92 filter.
+   */
+  readonly sql92Expression?: string | undefined;
 }
 
 export interface GetMessagesResult {

@@ -1,5 +1,7 @@
 import type { GetMessagesResult as StoreGetMessagesResult, MessageFilter, QueryByKeyResult as StoreQueryByKeyResult } from '../../store/types.js';
 import type { GetMessagesQuery, GetMessagesResult, MessageReader, QueryByKeyResult } from './ports.js';
+import { assert } from '../../common/assert.js';
+import { compileSql92Cached, sql92RecordMatcher } from '../../filter/record-filter.js';
 import { PULL_BODY_BYTES_MAX } from './bounds.js';
 
 /**
@@ -32,10 +34,22 @@ export function tagFilterOf(tagCodes: readonly number[] | null): MessageFilter |
   return { matchTagsCode: (tagsCode) => codes.has(tagsCode) };
 }
 
+/**
+ * The pull's filter: tag codes on consume-queue entries and/or a SQL92 expression on each
+ * record's properties (compiled once per thread through src/filter's cache).
+ */
+export function messageFilterOf(query: Pick<GetMessagesQuery, 'tagCodes' | 'sql92Expression'>): MessageFilter | undefined {
+  const tagFilter = tagFilterOf(query.tagCodes);
+  if (query.sql92Expression === undefined) return tagFilter;
+  const compiled = compileSql92Cached(query.sql92Expression);
+  assert(compiled.ok, 'the pull handler passes only SQL92 expressions that compile');
+  return { ...tagFilter, matchRecord: sql92RecordMatcher(compiled.filter) };
+}
+
 /** Runs a pull against a synchronous reader (also what a dispatch worker does inside its task). */
 export function getMessagesFrom(reader: StoreReaderLike, query: GetMessagesQuery): GetMessagesResult {
   const result = reader.getMessages(query.topic, query.queueId, query.queueOffset, query.maxCount,
-    PULL_BODY_BYTES_MAX, tagFilterOf(query.tagCodes));
+    PULL_BODY_BYTES_MAX, messageFilterOf(query));
   return {
     status: result.status,
     body: result.messageCount === 0 ? null : result.body,

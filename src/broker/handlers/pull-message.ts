@@ -9,6 +9,7 @@ import { type DataPlaneContext, brokerAddressOf } from '../data-plane/context.js
 import type { GetMessagesResult } from '../data-plane/ports.js';
 import { pullResponseCode } from '../data-plane/pull-status.js';
 import { type TagSubscription, parseTagSubscription, subscriptionCodes } from '../data-plane/tag-filter.js';
+import { compileSql92Cached } from '../../filter/record-filter.js';
 import { isReadable } from '../data-plane/topic-rules.js';
 
 /**
@@ -26,13 +27,13 @@ export async function handlePullMessage(
   const refused = checkPull(ctx, request, channel, header);
   if (refused !== null) return withOffsets(ctx, refused, header);
   const subscription = await resolveSubscription(ctx, request, header);
-  if ('code' in subscription) return withOffsets(ctx, subscription, header);
+  if (!('tags' in subscription)) return withOffsets(ctx, subscription, header);
   // Java stores the piggy-backed offset on the first execution, before a hold ends.
   if (hasFlag(header.sysFlag, PullSysFlag.COMMIT_OFFSET) && ctx.config.brokerRole !== 'SLAVE') {
     ctx.control.commitOffset(channel.remoteAddress, header.consumerGroup, header.topic, header.queueId,
       header.commitOffset);
   }
-  return executePull(ctx, request, header, subscription.filter, true);
+  return executePull(ctx, request, header, subscription, true);
 }
 
 function checkPull(
@@ -68,13 +69,21 @@ function checkPull(
   return null;
 }
 
-type ResolvedSubscription = { filter: TagSubscription } | RemotingCommand;
+/** What a pull filters by: tag hash codes, and a SQL92 expression that compiled (src/filter). */
+interface PullFilter {
+  readonly tags: TagSubscription;
+  readonly sql92Expression?: string | undefined;
+}
+
+type ResolvedSubscription = PullFilter | RemotingCommand;
+
+const SQL92 = 'SQL92';
 
 async function resolveSubscription(
   ctx: DataPlaneContext, request: RemotingCommand, header: PullRequestHeader,
 ): Promise<ResolvedSubscription> {
   if (hasFlag(header.sysFlag, PullSysFlag.SUBSCRIPTION)) {
-    return expressionFilter(ctx, request, header.expressionType, header.subscription ?? '*');
+    return expressionFilter(ctx, request, header.expressionType, header.subscription ?? '*', 'request');
   }
   const registered = await ctx.control.findSubscription(header.consumerGroup, header.topic);
   if (registered === null) {
@@ -85,26 +94,42 @@ async function resolveSubscription(
     return createResponse(request, ResponseCode.SUBSCRIPTION_NOT_LATEST,
       `the consumer's subscription not latest, group: ${header.consumerGroup}`);
   }
-  return expressionFilter(ctx, request, registered.expressionType, registered.subString);
+  return expressionFilter(ctx, request, registered.expressionType, registered.subString, 'registered');
 }
 
+/**
+ * TAG → tag codes. SQL92 (reference §5.9, §5.11; codes and remarks as RocketMQ's
+ * PullMessageProcessor) needs enablePropertyFilter, and must compile: an expression sent with
+ * the pull is refused with SUBSCRIPTION_PARSE_FAILED, a heartbeat-registered one with
+ * FILTER_DATA_NOT_EXIST (RocketMQ registers no filter data for it), both with the compile error.
+ */
 function expressionFilter(
   ctx: DataPlaneContext, request: RemotingCommand, expressionType: string | undefined, expression: string,
+  source: 'request' | 'registered',
 ): ResolvedSubscription {
   if (expressionType === undefined || expressionType === '' || expressionType === 'TAG') {
-    return { filter: parseTagSubscription(expression) };
+    return { tags: parseTagSubscription(expression) };
   }
   if (!ctx.config.enablePropertyFilter) {
     return createResponse(request, ResponseCode.SYSTEM_ERROR,
-      'The broker does not support consumer to filter message by SQL92');
+      `The broker does not support consumer to filter message by ${expressionType}`);
   }
-  return createResponse(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED,
-    `expression type ${expressionType} is not supported by this broker`);
+  if (expressionType !== SQL92) {
+    return createResponse(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+      `expression type ${expressionType} is not supported by this broker`);
+  }
+  const compiled = compileSql92Cached(expression);
+  if (compiled.ok) return { tags: parseTagSubscription('*'), sql92Expression: expression };
+  return source === 'request'
+    ? createResponse(request, ResponseCode.SUBSCRIPTION_PARSE_FAILED,
+      `parse the consumer's subscription failed: ${compiled.error}`)
+    : createResponse(request, ResponseCode.FILTER_DATA_NOT_EXIST,
+      `The broker's consumer filter data is not exist!Your expression may be wrong! ${compiled.error}`);
 }
 
 /** Reads once; parks the pull when allowed and nothing is there; answers with the result. */
 async function executePull(
-  ctx: DataPlaneContext, request: RemotingCommand, header: PullRequestHeader, filter: TagSubscription,
+  ctx: DataPlaneContext, request: RemotingCommand, header: PullRequestHeader, filter: PullFilter,
   allowSuspend: boolean,
 ): Promise<RemotingCommand> {
   const result = await ctx.reader.getMessages({
@@ -112,7 +137,8 @@ async function executePull(
     queueId: header.queueId,
     queueOffset: header.queueOffset,
     maxCount: Math.max(1, Math.min(header.maxMsgNums, PULL_MESSAGES_MAX)),
-    tagCodes: subscriptionCodes(filter),
+    tagCodes: subscriptionCodes(filter.tags),
+    sql92Expression: filter.sql92Expression,
   });
   const code = pullResponseCode(result.status, header.queueOffset);
   if (code === ResponseCode.PULL_NOT_FOUND && allowSuspend && hasFlag(header.sysFlag, PullSysFlag.SUSPEND)) {

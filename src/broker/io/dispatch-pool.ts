@@ -30,7 +30,7 @@ export class PoolReader implements MessageReader {
   async getMessages(query: GetMessagesQuery): Promise<GetMessagesResult> {
     const result = await this.run<GetMessagesResult & { body: Uint8Array | null }>({
       kind: 'get-messages', topic: query.topic, queueId: query.queueId, queueOffset: query.queueOffset,
-      maxCount: query.maxCount, tagCodes: query.tagCodes,
+      maxCount: query.maxCount, tagCodes: query.tagCodes, sql92Expression: query.sql92Expression,
     });
     return { ...result, body: asBuffer(result.body) };
   }

@@ -58,7 +58,7 @@ export type FromIoThread =
 /** Tasks an I/O thread gives its dispatch pool (workers/dispatch.worker.ts, piscina). */
 export type DispatchTask =
   | { readonly kind: 'get-messages'; readonly topic: string; readonly queueId: number; readonly queueOffset: number;
-    readonly maxCount: number; readonly tagCodes: readonly number[] | null }
+    readonly maxCount: number; readonly tagCodes: readonly number[] | null; readonly sql92Expression?: string | undefined }
   | { readonly kind: 'read-record'; readonly physicalOffset: number }
   | { readonly kind: 'query-by-key'; readonly topic: string; readonly key: string; readonly maxCount: number;
     readonly beginMs: number; readonly endMs: number }
