@@ -1,6 +1,7 @@
 import { createLogger, type Logger } from '../common/log.js';
 import { type RemotingCommand, createResponse } from '../protocol/command.js';
 import type { TopicRouteData } from '../protocol/bodies/route.js';
+import { isJsonObject, keyedEntries, parseFastjson } from '../protocol/fastjson.js';
 import { RequestCode } from '../protocol/request-code.js';
 import { ResponseCode } from '../protocol/response-code.js';
 import type { Channel } from '../remoting/channel.js';
@@ -10,6 +11,7 @@ import {
 } from './client-api.js';
 import { clientIdOf, type ClientOptions, resolveClientConfig, type ResolvedClientConfig } from './client-config.js';
 import { noRoute } from './errors.js';
+import type { MessageQueue } from './message-queue.js';
 import { MASTER_ID, sameRoute } from './topic-route.js';
 import { connectTcp } from '../remoting/tcp-connection.js';
 import { wsConnectionFactory } from '../remoting/ws-connection.js';
@@ -32,6 +34,8 @@ export interface ClientMember {
   fillHeartbeat(heartbeat: HeartbeatData): void;
   /** NOTIFY_CONSUMER_IDS_CHANGED for this member's group (consumers only). */
   consumerIdsChanged?(group: string): void;
+  /** RESET_CONSUMER_CLIENT_OFFSET (mqadmin resetOffsetByTime): restart these queues at these offsets. */
+  resetOffsets?(topic: string, group: string, offsets: ReadonlyArray<[MessageQueue, number]>): void;
   /** Unregisters from one broker on shutdown. */
   groups(): { producerGroup?: string; consumerGroup?: string };
 }
@@ -187,6 +191,34 @@ export class ClientInstance {
       this.member?.consumerIdsChanged?.(group);
       return null;
     }
+    if (command.code === RequestCode.RESET_CONSUMER_CLIENT_OFFSET) {
+      const topic = command.extFields?.['topic'] ?? '';
+      const group = command.extFields?.['group'] ?? '';
+      const offsets = resetOffsetTable(command.body);
+      this.logger.info({ topic, group, queues: offsets.length }, 'RESET_CONSUMER_CLIENT_OFFSET');
+      this.member?.resetOffsets?.(topic, group, offsets);
+      return null;
+    }
     return createResponse(command, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, ` request type ${command.code} not supported`);
+  }
+}
+
+/** ResetOffsetBody `{"offsetTable":{<MessageQueue>:offset}}` in either fastjson key form; [] if unreadable. */
+function resetOffsetTable(body: Buffer | null): Array<[MessageQueue, number]> {
+  if (body === null || body.length === 0) return [];
+  try {
+    const root = parseFastjson(body);
+    if (!isJsonObject(root)) return [];
+    const table: Array<[MessageQueue, number]> = [];
+    for (const [key, value] of keyedEntries(root['offsetTable'])) {
+      if (!isJsonObject(key) || typeof value !== 'number') continue;
+      const { topic, brokerName, queueId } = key;
+      if (typeof topic === 'string' && typeof brokerName === 'string' && typeof queueId === 'number') {
+        table.push([{ topic, brokerName, queueId }, value]);
+      }
+    }
+    return table;
+  } catch {
+    return [];
   }
 }

@@ -228,6 +228,20 @@ export class PushConsumer implements ClientMember, RebalanceHost, PullHost {
     });
   }
 
+  resetOffsets(_topic: string, group: string, offsets: ReadonlyArray<[MessageQueue, number]>): void {
+    if (group !== this.group || this.state !== 'running') return;
+    void (async () => {
+      for (const [queue, queueOffset] of offsets) {
+        const processQueue = this.rebalancer.processQueueOf(queue);
+        if (processQueue !== undefined) processQueue.dropped = true;
+        this.offsetStore.updateOffset(queue, queueOffset, false);
+        await this.offsetStore.persistAll([queue]);
+        await this.rebalancer.drop(queue);
+      }
+      await this.rebalancer.rebalance();
+    })().catch((error: unknown) => this.logger.warn({ err: error }, 'offset reset failed'));
+  }
+
   consumerIdsChanged(group: string): void {
     if (group === this.group && this.state === 'running') void this.rebalancer.rebalance();
   }

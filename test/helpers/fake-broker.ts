@@ -86,6 +86,17 @@ export class FakeBroker {
     return this.requestCounts.get(code) ?? 0;
   }
 
+  /** Sends RESET_CONSUMER_CLIENT_OFFSET (fastjson object-key body) to every consumer of `group`. */
+  resetConsumerOffsets(group: string, topic: string, offsets: ReadonlyArray<[number, number]>): void {
+    const entries = offsets.map(([queueId, queueOffset]) =>
+      `${JSON.stringify({ brokerName: this.brokerName, queueId, topic })}:${queueOffset}`);
+    const body = Buffer.from(`{"offsetTable":{${entries.join(',')}}}`);
+    for (const channel of this.consumers.get(group)?.values() ?? []) {
+      this.server.invokeOneway(channel, createRequest(RequestCode.RESET_CONSUMER_CLIENT_OFFSET,
+        { topic, group, timestamp: String(Date.now()), isForce: 'true' }, body));
+    }
+  }
+
   private queue(topic: string, queueId: number): StoredQueue {
     const key = `${topic}#${queueId}`;
     let queue = this.queues.get(key);

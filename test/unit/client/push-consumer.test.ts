@@ -2,7 +2,8 @@
 // two clustering consumers split the queues (each message consumed exactly once, disjoint
 // queue sets, via GET_CONSUMER_LIST_BY_GROUP + NOTIFY-triggered rebalance); broadcasting
 // consumers each get every message; tag subscriptions filter; RECONSUME_LATER sends the message
-// back and it is redelivered from %RETRY% with its original topic; shutdown commits offsets.
+// back and it is redelivered from %RETRY% with its original topic; shutdown commits offsets;
+// RESET_CONSUMER_CLIENT_OFFSET from the broker restarts the queues at the given offsets.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,5 +129,15 @@ describe('PushConsumer', () => {
     const committed = [...cluster.brokers[0]!.offsets.entries()]
       .filter(([key]) => key.startsWith('cg@TopicTest#')).reduce((sum, [, offset]) => sum + offset, 0);
     expect(committed).toBe(8);
+  });
+
+  it('restarts queues at the offsets a RESET_CONSUMER_CLIENT_OFFSET gives', async () => {
+    const got: MessageExt[] = [];
+    await consumer({}, got).start();
+    await sendAll(10);
+    await until(() => got.length >= 10);
+    cluster.brokers[0]!.resetConsumerOffsets('cg', 'TopicTest', [[0, 0], [1, 0], [2, 0], [3, 0]]);
+    await until(() => got.length >= 20);
+    expect(got.slice(10).map((m) => m.body.toString()).sort()).toEqual(got.slice(0, 10).map((m) => m.body.toString()).sort());
   });
 });
