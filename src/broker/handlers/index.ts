@@ -1,4 +1,5 @@
 import { RequestCode } from '../../protocol/request-code.js';
+import { checkClientConfig } from './check-client-config.js';
 import { consumerSendMsgBack } from './consumer-send-msg-back.js';
 import type { ControlHandler } from './context.js';
 import { deleteSubscriptiongroup } from './delete-subscriptiongroup.js';
@@ -32,6 +33,7 @@ import { updateConsumerOffset } from './update-consumer-offset.js';
 export const CONTROL_HANDLERS: ReadonlyMap<number, ControlHandler> = new Map<number, ControlHandler>([
   [RequestCode.HEART_BEAT, heartBeat],
   [RequestCode.UNREGISTER_CLIENT, unregisterClient],
+  [RequestCode.CHECK_CLIENT_CONFIG, checkClientConfig],
   [RequestCode.GET_CONSUMER_LIST_BY_GROUP, getConsumerListByGroup],
   [RequestCode.QUERY_CONSUMER_OFFSET, queryConsumerOffset],
   [RequestCode.UPDATE_CONSUMER_OFFSET, updateConsumerOffset],
