@@ -6,13 +6,16 @@ import { ClientInstance, type ClientMember } from './client-instance.js';
 import { ConsumeService, type MessageListenerConcurrently } from './consume-service.js';
 import { computeStartOffset, ConsumeFromWhere, MessageModel, makeOffsetStore } from './consumer-common.js';
 import { clientState } from './errors.js';
-import type { MessageExt } from './message.js';
+import { type MessageExt, MessageProperty } from './message.js';
 import type { MessageQueue } from './message-queue.js';
 import type { OffsetStore } from './offset-store.js';
 import type { ProcessQueue } from './process-queue.js';
 import { type PullHost, type PullSettings, PullTask } from './pull-task.js';
 import { RebalanceService, type RebalanceHost } from './rebalance.js';
+import { parseSendResponse } from './send-encode.js';
+import { SendRequestCommand, SendTemplate } from './send-frame.js';
 import { buildSubscription, ExpressionType, type SubscriptionData } from './subscription.js';
+import { publishQueuesOf } from './topic-route.js';
 import { checkGroup, checkTopic } from './validators.js';
 
 /**
@@ -164,16 +167,60 @@ export class PushConsumer implements ClientMember, RebalanceHost, PullHost {
     await this.offsetStore.persistAll(this.rebalancer.ownedQueues());
   }
 
+  /**
+   * CONSUMER_SEND_MSG_BACK to the broker that served the message; when that fails, re-publish a
+   * copy to %RETRY%<group> as Java's client does (RETRY_TOPIC, ORIGIN_MESSAGE_ID, reconsumeTimes
+   * + 1, DELAY 3 + reconsumeTimes). False when both fail (the consume service retries locally).
+   */
   private async sendMessageBack(message: MessageExt, delayLevel: number, queue: MessageQueue): Promise<boolean> {
     const brokerName = message.brokerName || queue.brokerName;
     const address = this.instance.masterAddress(brokerName);
-    if (address === undefined) return false;
-    const maxReconsumeTimes = this.options.maxReconsumeTimes ?? -1;
-    await consumerSendMessageBack(this.instance.brokerRemoting, address, {
-      commitLogOffset: message.commitLogOffset, group: this.group, delayLevel, originMsgId: message.msgId,
-      originTopic: message.topic, maxReconsumeTimes: maxReconsumeTimes < 0 ? 16 : maxReconsumeTimes, brokerName,
-    }, this.instance.config.requestTimeoutMs);
-    return true;
+    try {
+      if (address === undefined) throw new Error(`The broker[${brokerName}] not exist`);
+      await consumerSendMessageBack(this.instance.brokerRemoting, address, {
+        commitLogOffset: message.commitLogOffset, group: this.group, delayLevel, originMsgId: message.msgId,
+        originTopic: message.topic, maxReconsumeTimes: this.maxReconsumeTimes(), brokerName,
+      }, this.instance.config.requestTimeoutMs);
+      return true;
+    } catch (error) {
+      this.logger.warn({ err: error, msgId: message.msgId }, 'sendMessageBack failed; re-publishing to the retry topic');
+      return this.republishToRetry(message);
+    }
+  }
+
+  private maxReconsumeTimes(): number {
+    const configured = this.options.maxReconsumeTimes ?? -1;
+    return configured < 0 ? 16 : configured;
+  }
+
+  private async republishToRetry(message: MessageExt): Promise<boolean> {
+    const retryTopic = `%RETRY%${this.group}`;
+    const route = this.instance.route(retryTopic) ?? await this.instance.updateRoute(retryTopic).catch(() => null);
+    const queues = route === null ? [] : publishQueuesOf(retryTopic, route);
+    const target = queues[Math.floor(Math.random() * queues.length)];
+    const address = target === undefined ? undefined : this.instance.masterAddress(target.brokerName);
+    if (target === undefined || address === undefined) return false;
+    const properties: Record<string, string> = { ...message.properties };
+    for (const name of [MessageProperty.TRAN_MSG, MessageProperty.RECONSUME_TIME, MessageProperty.MAX_RECONSUME_TIMES]) {
+      delete properties[name];
+    }
+    properties[MessageProperty.RETRY_TOPIC] ??= message.topic;
+    properties[MessageProperty.ORIGIN_MESSAGE_ID] ??= message.msgId;
+    properties[MessageProperty.DELAY] = String(3 + message.reconsumeTimes);
+    const template = new SendTemplate({
+      producerGroup: 'CLIENT_INNER_PRODUCER', topic: retryTopic, defaultTopic: 'TBW102', defaultTopicQueueNums: 4,
+      queueId: target.queueId, sysFlag: 0, flag: message.flag, reconsumeTimes: message.reconsumeTimes + 1,
+      unitMode: false, maxReconsumeTimes: this.maxReconsumeTimes(), batch: false, brokerName: target.brokerName,
+    });
+    try {
+      const response = await this.instance.brokerRemoting.invoke(address,
+        new SendRequestCommand(template, Date.now(), properties, message.body), this.instance.config.requestTimeoutMs);
+      parseSendResponse(response, target, message.msgId);
+      return true;
+    } catch (error) {
+      this.logger.warn({ err: error, msgId: message.msgId }, 're-publishing to the retry topic failed');
+      return false;
+    }
   }
 
   // RebalanceHost

@@ -40,6 +40,8 @@ export class FakeBroker {
   readonly offsets = new Map<string, number>();
   readonly consumers = new Map<string, Map<string, Channel>>();
   readonly requestCounts = new Map<number, number>();
+  /** Answer CONSUMER_SEND_MSG_BACK with SYSTEM_ERROR (the client must fall back). */
+  failSendBack = false;
   /** Response codes to answer the next sends with (consumed one per send). */
   readonly failSends: number[] = [];
   private readonly server: RemotingServer;
@@ -246,6 +248,7 @@ export class FakeBroker {
   }
 
   private sendBack(command: RemotingCommand, ext: Record<string, string>): RemotingCommand {
+    if (this.failSendBack) return createResponse(command, ResponseCode.SYSTEM_ERROR, 'scripted send-back failure');
     const physicalOffset = Number(ext['offset']);
     let original: ReturnType<typeof decodeRecord> | undefined;
     for (const queue of this.queues.values()) {

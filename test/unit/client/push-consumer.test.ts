@@ -3,7 +3,8 @@
 // queue sets, via GET_CONSUMER_LIST_BY_GROUP + NOTIFY-triggered rebalance); broadcasting
 // consumers each get every message; tag subscriptions filter; RECONSUME_LATER sends the message
 // back and it is redelivered from %RETRY% with its original topic; shutdown commits offsets;
-// RESET_CONSUMER_CLIENT_OFFSET from the broker restarts the queues at the given offsets.
+// RESET_CONSUMER_CLIENT_OFFSET from the broker restarts the queues at the given offsets; when
+// the send-back RPC fails, the client re-publishes the message to %RETRY% itself.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,7 +101,8 @@ describe('PushConsumer', () => {
     expect(got[0]!.storeTimestamp).toBeGreaterThan(0);
   });
 
-  it('sends failures back and redelivers them with the original topic', async () => {
+  for (const failSendBack of [false, true]) it(`sends failures back and redelivers them with the original topic${failSendBack ? ' (re-published by the client)' : ''}`, async () => {
+    cluster.brokers[0]!.failSendBack = failSendBack;
     const seen: MessageExt[] = [];
     const created = new PushConsumer({
       groupName: 'cg', namesrvAddr: cluster.namesrv.address, logDir: dir, consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
@@ -117,6 +119,11 @@ describe('PushConsumer', () => {
     expect(seen[1]!.topic).toBe('TopicTest');
     expect(seen[1]!.reconsumeTimes).toBe(1);
     expect(seen[1]!.body.toString()).toBe('again');
+    // Redelivered from %RETRY%cg (not a local retry), by the broker or by the client's re-publish.
+    const retried = cluster.brokers[0]!.stored('%RETRY%cg');
+    expect(retried).toHaveLength(1);
+    expect(retried[0]!.properties['RETRY_TOPIC']).toBe('TopicTest');
+    if (failSendBack) expect(retried[0]!.properties['DELAY']).toBe('3');
   });
 
   it('commits offsets to the broker on shutdown', async () => {
