@@ -1,6 +1,7 @@
 import type { Channel } from '../../remoting/channel.js';
 import type { RemotingCommand } from '../../protocol/command.js';
-import { decodeHeartbeatData } from '../../protocol/bodies/client.js';
+import { decodeHeartbeatData, type SubscriptionData } from '../../protocol/bodies/client.js';
+import { compileSql92Cached } from '../../filter/record-filter.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import { PERM_READ_WRITE } from '../perm.js';
 import { retryTopicOf } from '../topic-names.js';
@@ -24,6 +25,7 @@ export function heartBeat(request: RemotingCommand, channel: Channel, context: C
     if (groupConfig !== undefined) {
       context.topics.createTopicIfAbsent(retryTopicOf(consumer.groupName), groupConfig.retryQueueNums, PERM_READ_WRITE);
     }
+    warnUncompilableSql92(context, consumer.groupName, consumer.subscriptionDataSet);
     context.consumers.register({
       groupName: consumer.groupName, consumeType: consumer.consumeType, messageModel: consumer.messageModel,
       consumeFromWhere: consumer.consumeFromWhere, subscriptions: consumer.subscriptionDataSet,
@@ -31,4 +33,20 @@ export function heartBeat(request: RemotingCommand, channel: Channel, context: C
   }
   for (const producer of heartbeat.producerDataSet) context.producers.register(producer.groupName, client);
   return success(request);
+}
+
+/**
+ * RocketMQ accepts a heartbeat whose SQL92 subscription does not compile (the client ignores the
+ * heartbeat's answer, and a refusal would also drop its other groups): it logs, and that
+ * consumer's pulls get FILTER_DATA_NOT_EXIST. The expression is compiled once (cached).
+ */
+function warnUncompilableSql92(context: ControlContext, group: string, subscriptions: readonly SubscriptionData[]): void {
+  for (const subscription of subscriptions) {
+    if (subscription.expressionType !== 'SQL92') continue;
+    const compiled = compileSql92Cached(subscription.subString);
+    if (!compiled.ok) {
+      context.logger.warn({ group, topic: subscription.topic, expression: subscription.subString },
+        `consumer filter does not compile: ${compiled.error}`);
+    }
+  }
 }

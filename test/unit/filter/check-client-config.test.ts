@@ -1,7 +1,9 @@
 // Proves CHECK_CLIENT_CONFIG (46) answers as RocketMQ's ClientManageProcessor (reference §2.6):
 // TAG or no subscription → SUCCESS; SQL92 → SYSTEM_ERROR while enablePropertyFilter=false,
 // SUBSCRIPTION_PARSE_FAILED with the positioned compile error for a bad expression, SUCCESS for a
-// good one. Driven through a real control plane (tmp dir, in-memory store) with real requests.
+// good one. HEART_BEAT with a SQL92 subscription that does not compile still succeeds and
+// registers the consumer, as RocketMQ does (its pulls are refused later; see the pull test).
+// Driven through a real control plane (tmp dir, in-memory store) with real requests.
 import { describe, expect, it } from 'vitest';
 import { createRequest, type RemotingCommand } from '../../../src/protocol/command.js';
 import { RequestCode } from '../../../src/protocol/request-code.js';
@@ -38,5 +40,27 @@ describe('CHECK_CLIENT_CONFIG', () => {
     expect(bad.code).toBe(ResponseCode.SUBSCRIPTION_PARSE_FAILED);
     expect(bad.remark).toMatch(/^invalid SQL92 expression at line 1, column 3 .*IS NULL/);
     expect((await call(check('CLASS'))).code).toBe(ResponseCode.SUBSCRIPTION_PARSE_FAILED);
+  });
+});
+
+describe('HEART_BEAT with a SQL92 subscription that does not compile', () => {
+  it('answers SUCCESS and registers the consumer, as RocketMQ does', async () => {
+    const { call } = makeControlPlane({ enablePropertyFilter: 'true' });
+    const heartbeat = {
+      clientID: '10.0.0.1@1', producerDataSet: [],
+      consumerDataSet: [{
+        groupName: 'G1', consumeType: 'CONSUME_PASSIVELY', messageModel: 'CLUSTERING',
+        consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET', unitMode: false,
+        subscriptionDataSet: [{
+          classFilterMode: false, codeSet: [], expressionType: 'SQL92', subString: 'a between', subVersion: 1,
+          tagsSet: [], topic: 'TopicTest',
+        }],
+      }],
+    };
+    const reply = await call(createRequest(RequestCode.HEART_BEAT, null, Buffer.from(JSON.stringify(heartbeat))));
+    expect(reply.code).toBe(ResponseCode.SUCCESS);
+    const members = await call(createRequest(RequestCode.GET_CONSUMER_LIST_BY_GROUP, { consumerGroup: 'G1' }));
+    expect(members.code).toBe(ResponseCode.SUCCESS);
+    expect(JSON.parse((members.body as Buffer).toString())).toEqual({ consumerIdList: ['10.0.0.1@1'] });
   });
 });
