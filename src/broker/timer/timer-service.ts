@@ -88,6 +88,8 @@ export class TimerService {
       if (last === undefined) return;
       for (const stored of batch) this.track(stored);
       this.scannedOffset = last.queueOffset + 1;
+      // A start with many pending entries must not hold the main thread for the whole rebuild.
+      await new Promise((resolveYield) => setImmediate(resolveYield));
     }
   }
 
