@@ -2,7 +2,7 @@
 // next to the raw floor of the same disk, in one process run. Ends with one JSON line.
 // BENCH_LARGE=1 runs longer. See docs/benchmarks.md for results and how to read them.
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { silentLogger } from '../../src/common/log.js';
@@ -65,6 +65,8 @@ interface RunResult {
   recordMBps: number;
   bodyMBps: number;
   busyCount: number;
+  /** Process CPU (all threads: producer, store worker, flusher, GC) per message. */
+  cpuUsPerMsg: number;
 }
 
 /** Keeps `window` appends in flight from this thread (each completion triggers the next append). */
@@ -80,7 +82,6 @@ async function appendRun(
   let busyCount = 0;
   let next = 0;
   let stopAt = 0;
-  let startedAt = 0;
   let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => { finish = resolve; });
   let inFlight = 0;
@@ -108,11 +109,13 @@ async function appendRun(
   completed = 0;
   busyCount = 0;
   const warm = new Promise<void>((resolve) => { finish = resolve; });
-  startedAt = performance.now();
+  const startedAt = performance.now();
+  const cpuBefore = process.cpuUsage();
   stopAt = startedAt + durationMs;
   submit();
   await warm;
   const elapsedS = (performance.now() - startedAt) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
   const messagesPerSec = completed / elapsedS;
@@ -121,6 +124,7 @@ async function appendRun(
     recordMBps: (messagesPerSec * recordBytes) / MIB,
     bodyMBps: (messagesPerSec * bodyBytes) / MIB,
     busyCount,
+    cpuUsPerMsg: (cpu.user + cpu.system) / completed,
   };
 }
 
@@ -142,6 +146,8 @@ async function main(): Promise<void> {
     async1kBodyMBps: round(async1k.bodyMBps),
     sync1kMsgPerSec: round(sync1k.messagesPerSec),
     busy: { async128: async128.busyCount, async1k: async1k.busyCount, sync1k: sync1k.busyCount },
+    cpuUsPerMsg: { async128: round(async128.cpuUsPerMsg, 2), async1k: round(async1k.cpuUsPerMsg, 2), sync1k: round(sync1k.cpuUsPerMsg, 2) },
+    loadAverage1m: round(loadavg()[0] ?? 0, 1),
     bars: {
       async1kVsRaw: round(async1k.recordMBps / raw, 2),
       async128AtLeast1_5M: async128.messagesPerSec >= 1_500_000,

@@ -196,17 +196,28 @@ function relative(sizes: readonly number[]): number[] {
   return offsets;
 }
 
+/** One object per completion; the per-record offsets array is built only when asked for. */
+class Appended implements AppendResult {
+  constructor(
+    readonly status: AppendResult['status'],
+    readonly physicalOffset: number,
+    readonly queueOffset: number,
+    readonly recordCount: number,
+    readonly storeTimestampMs: number,
+    private readonly relativeOffsets: number[] | undefined,
+  ) {}
+
+  get physicalOffsets(): readonly number[] {
+    const first = this.physicalOffset;
+    return this.relativeOffsets === undefined ? [first] : this.relativeOffsets.map((delta) => first + delta);
+  }
+}
+
 function toResult(completion: Completion, relativeOffsets: number[] | undefined): AppendResult {
   const status = completion.code === CompletionCode.OK
     ? 'ok'
     : completion.code === CompletionCode.FLUSH_DISK_TIMEOUT ? 'flush-disk-timeout' : 'not-writable';
-  const first = completion.physicalOffset;
-  return {
-    status,
-    physicalOffset: first,
-    queueOffset: completion.queueOffset,
-    recordCount: completion.recordCount,
-    storeTimestampMs: completion.storeTimestampMs,
-    physicalOffsets: relativeOffsets === undefined ? [first] : relativeOffsets.map((delta) => first + delta),
-  };
+  return new Appended(
+    status, completion.physicalOffset, completion.queueOffset, completion.recordCount, completion.storeTimestampMs, relativeOffsets,
+  );
 }
