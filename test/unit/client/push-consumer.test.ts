@@ -5,13 +5,14 @@
 // back and it is redelivered from %RETRY% with its original topic; shutdown commits offsets;
 // RESET_CONSUMER_CLIENT_OFFSET from the broker restarts the queues at the given offsets; when
 // the send-back RPC fails, the client re-publishes the message to %RETRY% itself.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ConsumeConcurrentlyStatus, type MessageExt, Message, Producer, PushConsumer, type PushConsumerOptions,
 } from '../../../src/client/index.js';
+import { defaultLocalOffsetPath } from '../../../src/client/offset-store.js';
 import { startFakeCluster } from '../../helpers/fake-broker.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'petrel-push-'));
@@ -81,11 +82,18 @@ describe('PushConsumer', () => {
   it('broadcasts every message to every consumer', async () => {
     const a: MessageExt[] = [];
     const b: MessageExt[] = [];
-    await consumer({ messageModel: 'BROADCASTING', instanceName: 'one' }, a).start();
+    const one = consumer({ messageModel: 'BROADCASTING', instanceName: 'one' }, a);
+    await one.start();
     await consumer({ messageModel: 'BROADCASTING', instanceName: 'two' }, b).start();
     await sendAll(12);
     await until(() => a.length >= 12 && b.length >= 12);
     expect(a.map((m) => m.body.toString()).sort()).toEqual(b.map((m) => m.body.toString()).sort());
+    // Broadcasting progress lives in a local file, written on shutdown; the broker gets none.
+    await one.shutdown();
+    const file = readFileSync(defaultLocalOffsetPath(one.clientId, 'cg', dir), 'utf8');
+    const committed = [...file.matchAll(/"topic":"TopicTest"\}:(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+    expect(committed).toBe(12);
+    expect([...cluster.brokers[0]!.offsets.keys()].some((key) => key.startsWith('cg@TopicTest'))).toBe(false);
   });
 
   it('filters by tag expression', async () => {
