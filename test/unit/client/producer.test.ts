@@ -2,7 +2,8 @@
 // sync, callback and oneway sends store records whose tags, keys, user properties, UNIQ_KEY and
 // body arrive intact; batches; selector sends; large bodies compressed (sysFlag bit 0, zlib);
 // invalid messages refused locally with nothing sent; a retriable failure is retried on another
-// broker while a non-retriable one is not; unknown topics are created through TBW102.
+// broker while a non-retriable one is not; unknown topics are created through TBW102; the route
+// cache is refreshed on its interval; a dead broker is avoided after its first failure.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { inflateSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Message, MQResponseError, Producer, ResponseCode, SendStatus } from '../../../src/client/index.js';
 import { RequestCode } from '../../../src/protocol/request-code.js';
+import { connectTcp } from '../../../src/remoting/tcp-connection.js';
 import { startFakeCluster } from '../../helpers/fake-broker.js';
 
 const logDir = mkdtempSync(join(tmpdir(), 'petrel-client-log-'));
@@ -118,5 +120,53 @@ describe('Producer', () => {
   it('refuses to send before start and after shutdown', async () => {
     producer = new Producer({ groupName: 'pg', namesrvAddr: cluster.namesrv.address, logDir });
     await expect(producer.send(new Message('TopicTest', 'x'))).rejects.toMatchObject({ code: 'ERR_CLIENT_STATE' });
+  });
+
+  it('refreshes routes on pollNameServerInterval and starts using a new broker', async () => {
+    const refreshing = await startFakeCluster(2);
+    try {
+      refreshing.brokers[0]!.createTopic('Growing', 2);
+      producer = new Producer({ groupName: 'pg', namesrvAddr: refreshing.namesrv.address, logDir, pollNameServerIntervalMs: 100 });
+      await producer.start();
+      const before = await producer.send(new Message('Growing', 'x'));
+      expect(before.messageQueue.brokerName).toBe('broker-a');
+      refreshing.brokers[1]!.createTopic('Growing', 2);
+      await new Promise((r) => setTimeout(r, 400));
+      const brokers = new Set<string>();
+      for (let i = 0; i < 12; i++) brokers.add((await producer.send(new Message('Growing', `m${i}`))).messageQueue.brokerName);
+      expect(brokers).toEqual(new Set(['broker-a', 'broker-b']));
+    } finally {
+      await producer.shutdown();
+      await refreshing.close();
+    }
+  });
+
+  it('keeps sending when a broker dies, avoiding it after the first failure', async () => {
+    const dying = await startFakeCluster(2);
+    try {
+      for (const broker of dying.brokers) broker.createTopic('Resilient', 2);
+      const deadAddress = dying.brokers[1]!.address;
+      let connectsToDead = 0;
+      producer = new Producer({
+        groupName: 'pg', namesrvAddr: dying.namesrv.address, logDir, sendMsgTimeout: 5000,
+        connectionFactory: (address, options) => {
+          if (address === deadAddress) connectsToDead++;
+          return connectTcp(address, options);
+        },
+      });
+      await producer.start();
+      await producer.send(new Message('Resilient', 'warm-up'));
+      await dying.brokers[1]!.close();
+      const connectsBefore = connectsToDead;
+      const results = [];
+      for (let i = 0; i < 20; i++) results.push(await producer.send(new Message('Resilient', `after-${i}`)));
+      expect(results.every((r) => r.sendStatus === 'SEND_OK' && r.messageQueue.brokerName === 'broker-a')).toBe(true);
+      expect(dying.brokers[0]!.stored('Resilient').length).toBeGreaterThanOrEqual(20);
+      // At most one attempt reached for the dead broker: after it failed, it was isolated.
+      expect(connectsToDead - connectsBefore).toBeLessThanOrEqual(1);
+    } finally {
+      await producer.shutdown();
+      await dying.close();
+    }
   });
 });
