@@ -10,6 +10,7 @@ import type { ClientChannelInfo } from './consumer-manager.js';
 export class ProducerManager {
   private readonly groups = new Map<string, Map<number, ClientChannelInfo>>();
   private readonly watched = new WeakSet<Channel>();
+  private rotation = 0;
 
   constructor(private readonly clock: Clock) {}
 
@@ -68,5 +69,16 @@ export class ProducerManager {
       if (!client.channel.closed) return client.channel;
     }
     return undefined;
+  }
+
+  /**
+   * The group's open channels in turn (RocketMQ's getAvailableChannel): successive calls rotate,
+   * so one producer that stopped answering without closing does not get every check.
+   */
+  nextChannel(group: string): Channel | undefined {
+    const open = this.clients(group).filter((client) => !client.channel.closed);
+    if (open.length === 0) return undefined;
+    this.rotation = (this.rotation + 1) % Number.MAX_SAFE_INTEGER;
+    return open[this.rotation % open.length]?.channel;
   }
 }

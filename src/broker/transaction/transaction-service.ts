@@ -146,7 +146,7 @@ export class TransactionService {
     if (fromHalfOffset >= halfMax) return result;
     this.options.topics.createTopicIfAbsent(SystemName.TRANS_HALF_TOPIC, 1, PERM_READ_WRITE);
     const ops = await this.readOps(fromOpOffset);
-    const done = new Set(this.resolved);
+    const done = new Set<number>();
     for (const op of ops) if (op.halfOffset !== null) done.add(op.halfOffset);
     result.halfOffset = await this.scanHalf(fromHalfOffset, halfMax, done, result);
     result.opOffset = advanceOpOffset(fromOpOffset, ops, result.halfOffset);
@@ -164,7 +164,8 @@ export class TransactionService {
       if (batch.length === 0) return next;
       for (const half of batch) {
         if (half.queueOffset >= halfMax) return next;
-        if (!done.has(half.queueOffset)) {
+        // `resolved` is read live: an END_TRANSACTION may land while this round awaits the store.
+        if (!done.has(half.queueOffset) && !this.resolved.has(half.queueOffset)) {
           const decision = decideHalf(half, nowMs, settings);
           if (decision.kind === 'wait') return half.queueOffset;
           const handled = decision.kind === 'discard' ? await this.discard(half) : await this.check(half, decision.checkTimes);
@@ -186,7 +187,7 @@ export class TransactionService {
       return false;
     }
     const group = half.properties[MessageConst.PGROUP] ?? '';
-    const channel = this.options.producers.anyChannel(group);
+    const channel = this.options.producers.nextChannel(group);
     if (channel === undefined) {
       this.options.logger.warn({ group, checkTimes }, 'transaction check: no live producer channel of the group');
       return true;

@@ -170,3 +170,19 @@ describe('transaction check rounds', () => {
     expect(producer.sent).toHaveLength(1);
   });
 });
+
+describe('check channel choice', () => {
+  it('rotates checks over the open channels of the producer group', async () => {
+    const h = makeControlPlane({ transactionTimeOut: '1000' });
+    const [a, b, closed] = [new FakeChannel(), new FakeChannel(), new FakeChannel()];
+    for (const [index, channel] of [a, b, closed].entries()) {
+      h.plane.producers.register('pg', { channel, clientId: `p${index}`, language: 'JAVA', version: 0 });
+    }
+    closed.close('gone');
+    await putHalf(h, {}, 'UNIQ-1');
+    await putHalf(h, {}, 'UNIQ-2');
+    h.clock.advanceMs(1000);
+    expect((await h.plane.transactions.runOnce()).checked).toBe(2);
+    expect([a.sent.length, b.sent.length, closed.sent.length]).toEqual([1, 1, 0]);
+  });
+});
