@@ -178,7 +178,7 @@ describe('check channel choice', () => {
     for (const [index, channel] of [a, b, closed].entries()) {
       h.plane.producers.register('pg', { channel, clientId: `p${index}`, language: 'JAVA', version: 0 });
     }
-    closed.close('gone');
+    closed.close();
     await putHalf(h, {}, 'UNIQ-1');
     await putHalf(h, {}, 'UNIQ-2');
     h.clock.advanceMs(1000);
