@@ -6,7 +6,7 @@
 // back (CHECK_TRANSACTION_STATE) on a second connection of the same producer group after the
 // first closed, and answering commit publishes it once; a half message pending across a
 // graceful broker restart is still checked and can be committed after it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RemotingCommand } from '../../src/protocol/command.js';
 import { FLAG_ONEWAY, createRequest } from '../../src/protocol/command.js';
 import { decodeCheckTransactionStateRequestHeader } from '../../src/protocol/headers/message.js';
@@ -15,7 +15,7 @@ import { decodeRecord } from '../../src/protocol/record-decode.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { RemotingClient } from '../../src/remoting/client.js';
 import { type Cluster, createTopic, startCluster, waitFor } from './broker-data-cluster.js';
-import { pullAll, producerHeartbeat, restartBrokerGracefully, sendMessage, sleep } from './msgtypes-helpers.js';
+import { brokerLogTail, pullAll, producerHeartbeat, restartBrokerGracefully, sendMessage, sleep } from './msgtypes-helpers.js';
 
 const TOPIC = 'TopicTx';
 const PREPARED = 0x4;
@@ -74,6 +74,10 @@ beforeAll(async () => {
   clients.push(puller);
   await createTopic(cluster, puller, TOPIC, 1);
 }, 60_000);
+
+afterEach((context) => {
+  if (context.task.result?.state === 'fail') console.error(`broker.log tail:\n${brokerLogTail(cluster)}`);
+});
 
 afterAll(async () => {
   for (const client of clients) client.close();

@@ -1,6 +1,8 @@
 // Raw-protocol helpers for the message-type integration tests (transactions, timer, delay):
 // SEND_MESSAGE_V2 with properties, PULL_MESSAGE without suspension, HEART_BEAT as a producer,
 // and a graceful broker restart (SIGTERM, wait for the exit, start on the same store and ports).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequest } from '../../src/protocol/command.js';
 import { encodeProperties } from '../../src/protocol/properties.js';
 import { type DecodedRecord, decodeRecords } from '../../src/protocol/record-decode.js';
@@ -76,4 +78,11 @@ function isAlive(pid: number): boolean {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+}
+
+/** The broker log's last lines (for a failing test's report). */
+export function brokerLogTail(cluster: Cluster, lines = 40): string {
+  const path = join(cluster.dir, 'logs', 'broker.log');
+  if (!existsSync(path)) return '(no broker.log)';
+  return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
