@@ -36,6 +36,8 @@ export interface ClientMember {
   consumerIdsChanged?(group: string): void;
   /** RESET_CONSUMER_CLIENT_OFFSET (mqadmin resetOffsetByTime): restart these queues at these offsets. */
   resetOffsets?(topic: string, group: string, offsets: ReadonlyArray<[MessageQueue, number]>): void;
+  /** CHECK_TRANSACTION_STATE from a broker (transactional producers only). */
+  checkTransactionState?(command: RemotingCommand, channel: Channel): void;
   /** Unregisters from one broker on shutdown. */
   groups(): { producerGroup?: string; consumerGroup?: string };
 }
@@ -184,7 +186,15 @@ export class ClientInstance {
   }
 
   /** Requests brokers send to clients. */
-  private serve(command: RemotingCommand, _channel: Channel): RemotingCommand | null {
+  private serve(command: RemotingCommand, channel: Channel): RemotingCommand | null {
+    if (command.code === RequestCode.CHECK_TRANSACTION_STATE) {
+      if (this.member?.checkTransactionState === undefined) {
+        this.logger.warn({ broker: channel.remoteAddress }, 'CHECK_TRANSACTION_STATE for a client that is not a transaction producer');
+      } else {
+        this.member.checkTransactionState(command, channel);
+      }
+      return null;
+    }
     if (command.code === RequestCode.NOTIFY_CONSUMER_IDS_CHANGED) {
       const group = command.extFields?.['consumerGroup'] ?? '';
       this.logger.info({ group }, 'NOTIFY_CONSUMER_IDS_CHANGED');

@@ -4,6 +4,10 @@
  * TypeScript: promises instead of blocking calls, `as const` objects instead of enums.
  */
 export { Producer, type ProducerOptions } from './producer.js';
+export {
+  LocalTransactionState, type TransactionListener, TransactionProducer, type TransactionProducerOptions,
+  TransactionSendResult,
+} from './transaction-producer.js';
 export { PushConsumer, type PushConsumerOptions } from './push-consumer.js';
 export { LitePullConsumer, type LitePullConsumerOptions } from './lite-pull-consumer.js';
 export { Message, MessageExt, MessageProperty, type MessageBody, type MessageInit } from './message.js';
@@ -15,8 +19,12 @@ export {
 export {
   ConsumeConcurrentlyStatus, type ConsumeConcurrentlyContext, type MessageListenerConcurrently,
 } from './consume-service.js';
+export {
+  ConsumeOrderlyStatus, type ConsumeOrderlyContext, MessageListenerOrderly, type MessageListenerOrderlyFn,
+} from './consume-orderly.js';
 export { ConsumeFromWhere, MessageModel } from './consumer-common.js';
 export { ExpressionType } from './subscription.js';
+export { MessageSelector } from './message-selector.js';
 export { allocateAveragely, allocateAveragelyByCircle, type AllocateStrategy } from './allocate.js';
 export type { ClientOptions } from './client-config.js';
 export { MQResponseError } from './errors.js';

@@ -12,6 +12,7 @@ import { ProcessQueue } from './process-queue.js';
 import { type PullHost, type PullSettings, PullTask } from './pull-task.js';
 import { RebalanceService, type RebalanceHost } from './rebalance.js';
 import { buildSubscription, ExpressionType, type SubscriptionData } from './subscription.js';
+import { MessageSelector } from './message-selector.js';
 import { subscribeQueuesOf } from './topic-route.js';
 import { checkGroup, checkTopic } from './validators.js';
 
@@ -84,10 +85,16 @@ export class LitePullConsumer implements ClientMember, RebalanceHost, PullHost {
     return this.instance.logger;
   }
 
-  subscribe(topic: string, expression = '*', expressionType: ExpressionType = ExpressionType.TAG): void {
+  /** Subscribes with a tag expression, a MessageSelector (tag or SQL92), or an expression and its type. */
+  subscribe(topic: string, selector: MessageSelector): void;
+  subscribe(topic: string, expression?: string, expressionType?: ExpressionType): void;
+  subscribe(topic: string, selector: MessageSelector | string = '*', expressionType: ExpressionType = ExpressionType.TAG): void {
     if (this.assigned !== null) throw clientState('Subscribe and assign are mutually exclusive.');
     checkTopic(topic);
-    this.subscriptionTable.set(topic, buildSubscription(topic, expression, expressionType));
+    const subscription = selector instanceof MessageSelector
+      ? buildSubscription(topic, selector.expression, selector.expressionType)
+      : buildSubscription(topic, selector, expressionType);
+    this.subscriptionTable.set(topic, subscription);
     if (this.state === 'running') void this.rebalancer.rebalance();
   }
 

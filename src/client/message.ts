@@ -25,6 +25,10 @@ export const MessageProperty = {
   MAX_RECONSUME_TIMES: 'MAX_RECONSUME_TIMES',
   CONSUME_START_TIME: 'CONSUME_START_TIME',
   CLUSTER: 'CLUSTER',
+  /** Absolute delivery time in epoch ms (beyond RocketMQ 4; RocketMQ 5's name). */
+  TIMER_DELIVER_MS: 'TIMER_DELIVER_MS',
+  TRANSACTION_CHECK_TIMES: 'TRANSACTION_CHECK_TIMES',
+  CHECK_IMMUNITY_TIME_IN_SECONDS: 'CHECK_IMMUNITY_TIME_IN_SECONDS',
 } as const;
 
 /** Names `putUserProperty` refuses, as the Java client does (reference §4). */
@@ -33,7 +37,7 @@ export const RESERVED_PROPERTY_NAMES: ReadonlySet<string> = new Set([
   'TRAN_MSG', 'PGROUP', 'MIN_OFFSET', 'MAX_OFFSET', 'BUYER_ID', 'ORIGIN_MESSAGE_ID', 'TRANSFER_FLAG',
   'CORRECTION_FLAG', 'RECONSUME_TIME', 'UNIQ_KEY', 'MAX_RECONSUME_TIMES', 'CONSUME_START_TIME',
   'INSTANCE_ID', 'CORRELATION_ID', 'REPLY_TO_CLIENT', 'TTL', 'ARRIVE_TIME', 'PUSH_REPLY_TIME',
-  'CLUSTER', 'MSG_TYPE', 'INNER_MULTI_QUEUE_OFFSET',
+  'CLUSTER', 'MSG_TYPE', 'INNER_MULTI_QUEUE_OFFSET', 'TIMER_DELIVER_MS', 'TIMER_DELAY_SEC', 'TIMER_DELAY_MS',
 ]);
 
 /** Business keys are space-separated in the KEYS property. */
@@ -54,6 +58,8 @@ export interface MessageInit {
   keys?: string | readonly string[];
   flag?: number;
   delayTimeLevel?: number;
+  /** Deliver at this epoch ms (TIMER_DELIVER_MS); any time, millisecond resolution. */
+  deliverTimeMs?: number;
   waitStoreMsgOK?: boolean;
   properties?: Readonly<Record<string, string>>;
 }
@@ -68,6 +74,8 @@ export class Message {
   body: Buffer;
   /** User flag, stored verbatim by the broker. */
   flag = 0;
+  /** Transactional messages: the UNIQ_KEY once sent in a transaction (Java's transactionId; not on the wire). */
+  transactionId: string | undefined = undefined;
   /**
    * Every property, system and user. Keys and values must not contain \u0001 or \u0002. A plain
    * object (not Object.create(null), which V8 keeps in slow dictionary mode): this map is walked
@@ -113,6 +121,7 @@ export class Message {
     if (init.keys !== undefined) this.keys = init.keys;
     if (init.flag !== undefined) this.flag = init.flag;
     if (init.delayTimeLevel !== undefined) this.delayTimeLevel = init.delayTimeLevel;
+    if (init.deliverTimeMs !== undefined) this.deliverTimeMs = init.deliverTimeMs;
   }
 
   get tags(): string | undefined {
@@ -145,6 +154,22 @@ export class Message {
     assert(Number.isInteger(level) && level >= 0, 'delayTimeLevel must be an integer >= 0');
     if (level === 0) delete this.properties[MessageProperty.DELAY];
     else this.properties[MessageProperty.DELAY] = String(level);
+  }
+
+  /**
+   * Epoch ms at which the broker delivers the message (the TIMER_DELIVER_MS property; 0 = none).
+   * Beyond RocketMQ 4's delay levels: any time, no cap; it wins over `delayTimeLevel`. A time in
+   * the past is delivered at once.
+   */
+  get deliverTimeMs(): number {
+    const value = this.properties[MessageProperty.TIMER_DELIVER_MS];
+    return value === undefined ? 0 : Number(value) || 0;
+  }
+
+  set deliverTimeMs(epochMs: number) {
+    assert(Number.isSafeInteger(epochMs) && epochMs >= 0, 'deliverTimeMs must be an integer epoch ms >= 0');
+    if (epochMs === 0) delete this.properties[MessageProperty.TIMER_DELIVER_MS];
+    else this.properties[MessageProperty.TIMER_DELIVER_MS] = String(epochMs);
   }
 
   /** false: the broker answers before a sync flush / sync replication completes. */
@@ -228,6 +253,6 @@ export class MessageExt extends Message {
       + `msgId=${this.msgId}, commitLogOffset=${this.commitLogOffset}, bodyCRC=${this.bodyCRC}, `
       + `reconsumeTimes=${this.reconsumeTimes}, preparedTransactionOffset=${this.preparedTransactionOffset}, `
       + `toString()=Message{topic='${this.topic}', flag=${this.flag}, properties={${props}}, `
-      + `body=[${Array.from(this.body, (byte) => (byte << 24) >> 24).join(', ')}], transactionId='null'}]`;
+      + `body=[${Array.from(this.body, (byte) => (byte << 24) >> 24).join(', ')}], transactionId='${this.transactionId ?? 'null'}'}]`;
   }
 }

@@ -7,10 +7,18 @@ import type { MessageExt } from './message.js';
  * sorted by insertion: the first key is always the smallest offset still being processed,
  * which is what the consumer commits (at-least-once, reference §5.3).
  *
+ * Orderly consumers (reference §5.5) take batches from the front (`takeMessages`) into the
+ * `consuming` map, then `commit` (the offset after the batch), or put them back
+ * (`makeMessageToConsumeAgain`, `rollback`) to be consumed again in the same order. They also
+ * track the broker lock of the queue (`locked`, `lastLockTimestampMs`) and the batch in the
+ * listener (`inFlight`), which a release waits for.
+ *
  * Owned by the push consumer's event loop; not shared across threads.
  */
 export class ProcessQueue {
-  private readonly messages = new Map<number, MessageExt>();
+  private messages = new Map<number, MessageExt>();
+  /** Orderly: handed to the listener, not yet committed (Java's consumingMsgOrderlyTreeMap). */
+  private readonly consuming = new Map<number, MessageExt>();
   private bodyBytes = 0;
   /** Highest queueOffset ever put, -1 before the first. */
   private queueOffsetMax = -1;
@@ -18,9 +26,22 @@ export class ProcessQueue {
   dropped = false;
   lastPullTimestampMs = 0;
   lastConsumeTimestampMs = 0;
+  /** Orderly, clustering: the broker granted this client the queue's lock. */
+  locked = false;
+  lastLockTimestampMs = 0;
+  /** Orderly: dropped because the queue moved to another consumer; the batch in flight still commits. */
+  releasing = false;
+  /** Orderly: settles when the batch now in the listener is done (null when none is). */
+  inFlight: Promise<void> | null = null;
 
+  /** Cached messages, the ones in an orderly listener included. */
   get messageCount(): number {
-    return this.messages.size;
+    return this.messages.size + this.consuming.size;
+  }
+
+  /** The client treats its lock as expired after this long without a renewal (Java: 30 s). */
+  isLockExpired(nowMs: number, lockMaxLiveMs: number): boolean {
+    return nowMs - this.lastLockTimestampMs > lockMaxLiveMs;
   }
 
   get messageBytes(): number {
@@ -64,9 +85,56 @@ export class ProcessQueue {
     return this.queueOffsetMax < 0 ? -1 : this.queueOffsetMax + 1;
   }
 
+  /** Orderly: moves up to `count` messages from the front into the consuming set, in offset order. */
+  takeMessages(count: number): MessageExt[] {
+    const taken: MessageExt[] = [];
+    for (const [queueOffset, message] of this.messages) {
+      if (taken.length >= count) break;
+      taken.push(message);
+      this.messages.delete(queueOffset);
+      this.consuming.set(queueOffset, message);
+    }
+    return taken;
+  }
+
+  /** Orderly: the consuming set is done; returns the offset after it (-1 when it was empty). */
+  commit(): number {
+    let lastOffset = -1;
+    for (const [queueOffset, message] of this.consuming) {
+      lastOffset = Math.max(lastOffset, queueOffset);
+      this.bodyBytes -= message.body.length;
+    }
+    this.consuming.clear();
+    this.invariants();
+    return lastOffset < 0 ? -1 : lastOffset + 1;
+  }
+
+  /** Orderly: these messages go back to the front, to be consumed again in offset order. */
+  makeMessageToConsumeAgain(messages: readonly MessageExt[]): void {
+    const back: MessageExt[] = [];
+    for (const message of messages) {
+      if (this.consuming.delete(message.queueOffset)) back.push(message);
+    }
+    this.putBack(back);
+  }
+
+  /** Orderly: everything consuming goes back (ROLLBACK without auto-commit). */
+  rollback(): void {
+    const back = [...this.consuming.values()];
+    this.consuming.clear();
+    this.putBack(back);
+  }
+
+  private putBack(back: readonly MessageExt[]): void {
+    if (back.length === 0) return;
+    const merged = [...back, ...this.messages.values()].sort((a, b) => a.queueOffset - b.queueOffset);
+    this.messages = new Map(merged.map((message) => [message.queueOffset, message]));
+  }
+
   /** Forgets every cached message and the offset order (seek: the queue restarts elsewhere). */
   clear(): void {
     this.messages.clear();
+    this.consuming.clear();
     this.bodyBytes = 0;
     this.queueOffsetMax = -1;
   }
@@ -79,6 +147,6 @@ export class ProcessQueue {
 
   private invariants(): void {
     assert(this.bodyBytes >= 0, 'cached bytes went negative');
-    if (this.messages.size === 0) assert(this.bodyBytes === 0, 'empty queue with cached bytes');
+    if (this.messageCount === 0) assert(this.bodyBytes === 0, 'empty queue with cached bytes');
   }
 }

@@ -1,13 +1,14 @@
 import { ErrorCode, PetrelError } from '../common/errors.js';
 import { MESSAGE_BYTES_MAX_DEFAULT } from '../common/limits.js';
 import type { TopicRouteData } from '../protocol/bodies/route.js';
+import { SysFlag } from '../protocol/record-layout.js';
 import type { HeartbeatData, SendHeader } from './client-api.js';
 import type { ClientOptions } from './client-config.js';
 import { ClientInstance, type ClientMember } from './client-instance.js';
 import { COMPRESS_BODY_OVER_BYTES_DEFAULT, COMPRESS_LEVEL_DEFAULT } from './compression.js';
 import { clientState, invalidMessage, isSendRetriable, noRoute } from './errors.js';
 import { FAULT_ISOLATION_MS_DEFAULT, LatencyFaultTolerance } from './fault-tolerance.js';
-import type { Message } from './message.js';
+import { type Message, MessageProperty } from './message.js';
 import type { MessageQueue } from './message-queue.js';
 import { type MessageQueueSelector, runSelector } from './selectors.js';
 import { encodeBatch, parseSendResponse, type PreparedMessage, prepareMessage } from './send-encode.js';
@@ -61,7 +62,7 @@ function ipv4Bytes(ip: string): { ipBytes?: Uint8Array } {
 
 export class Producer implements ClientMember {
   readonly groupName: string;
-  private readonly instance: ClientInstance;
+  protected readonly instance: ClientInstance;
   private readonly publishInfos = new Map<string, TopicPublishInfo>();
   private readonly faults: LatencyFaultTolerance;
   private readonly keys: FastUniqKeyGenerator;
@@ -258,7 +259,10 @@ export class Producer implements ClientMember {
   }
 
   private prepare(message: Message): PreparedMessage {
-    return prepareMessage(message, this.keys, this.options.compressMsgBodyOverHowmuch, this.options.compressLevel);
+    const prepared = prepareMessage(message, this.keys, this.options.compressMsgBodyOverHowmuch, this.options.compressLevel);
+    // A half message (reference §5.4): the PREPARED transaction type travels in the sysFlag.
+    if (message.properties[MessageProperty.TRAN_MSG] === 'true') prepared.sysFlag |= SysFlag.TRANSACTION_PREPARED_TYPE;
+    return prepared;
   }
 
   /** Queue selection's filter without a per-send closure. */
@@ -315,7 +319,7 @@ export class Producer implements ClientMember {
     return new TopicPublishInfo(topic, publishQueuesOf(topic, capped), false, true);
   }
 
-  private checkRunning(): void {
+  protected checkRunning(): void {
     if (this.state !== 'running') throw clientState(`The producer service state not OK, ${this.state}`);
   }
 

@@ -44,6 +44,8 @@ export interface PullHost {
   offsetMoved(queue: MessageQueue): void;
   /** False once the consumer is shutting down. */
   isRunning(): boolean;
+  /** > 0 to hold pulling the queue that long (orderly: its broker lock is not held). */
+  pullPauseMs?(processQueue: ProcessQueue): number;
 }
 
 export class PullTask {
@@ -98,6 +100,8 @@ export class PullTask {
   private flowControlDelayMs(): number {
     const settings = this.host.settings;
     const processQueue = this.processQueue;
+    const pauseMs = this.host.pullPauseMs?.(processQueue) ?? 0;
+    if (pauseMs > 0) return pauseMs;
     if (processQueue.messageCount > settings.pullThresholdForQueue) return settings.flowControlDelayMs;
     if (processQueue.messageBytes > settings.pullThresholdSizeForQueueBytes) return settings.flowControlDelayMs;
     if (processQueue.offsetSpan > settings.consumeConcurrentlyMaxSpan) return settings.flowControlDelayMs;

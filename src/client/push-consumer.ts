@@ -1,26 +1,33 @@
 import type { TopicRouteData } from '../protocol/bodies/route.js';
 import { allocateAveragely, type AllocateStrategy } from './allocate.js';
-import { consumerSendMessageBack, type HeartbeatData } from './client-api.js';
+import type { HeartbeatData } from './client-api.js';
+import { checkClientConfig } from './client-api-msgtypes.js';
 import type { ClientOptions } from './client-config.js';
 import { ClientInstance, type ClientMember } from './client-instance.js';
+import {
+  MessageListenerOrderly, ORDERLY_MAX_RECONSUME_TIMES_DEFAULT, OrderlyConsumeService,
+} from './consume-orderly.js';
 import { ConsumeService, type MessageListenerConcurrently } from './consume-service.js';
 import { computeStartOffset, ConsumeFromWhere, MessageModel, makeOffsetStore } from './consumer-common.js';
 import { clientState } from './errors.js';
-import { type MessageExt, MessageProperty } from './message.js';
+import type { MessageExt } from './message.js';
 import type { MessageQueue } from './message-queue.js';
+import { MessageSelector } from './message-selector.js';
 import type { OffsetStore } from './offset-store.js';
 import type { ProcessQueue } from './process-queue.js';
 import { type PullHost, type PullSettings, PullTask } from './pull-task.js';
+import { QueueLocker } from './queue-locks.js';
 import { RebalanceService, type RebalanceHost } from './rebalance.js';
-import { parseSendResponse } from './send-encode.js';
-import { SendRequestCommand, SendTemplate } from './send-frame.js';
+import { republishToRetry, sendMessageBack } from './send-back.js';
 import { buildSubscription, ExpressionType, type SubscriptionData } from './subscription.js';
-import { publishQueuesOf } from './topic-route.js';
 import { checkGroup, checkTopic } from './validators.js';
 
 /**
- * The push consumer (Java's DefaultMQPushConsumer with a concurrent listener): subscribe to
- * topics with tag expressions, register a listener, start. Queues are shared among the group's
+ * The push consumer (Java's DefaultMQPushConsumer): subscribe to topics with tag expressions or
+ * a MessageSelector (tag or SQL92; SQL92 subscriptions are checked with the broker at start,
+ * CHECK_CLIENT_CONFIG), register a concurrent or an orderly listener
+ * (`MessageListenerOrderly`, see `consume-orderly.ts` and `rebalance.ts` for the queue locks),
+ * start. Queues are shared among the group's
  * consumers by rebalancing (clustering) or all read by everyone (broadcasting); each owned queue
  * has a long-polling pull loop feeding the consume service; progress is committed to the broker
  * (clustering, every 5 s and on pulls) or a local file (broadcasting). Failed messages go back to
@@ -56,7 +63,19 @@ export interface PushConsumerOptions extends ClientOptions {
   awaitTerminationMillisWhenShutdown?: number;
   /** Base directory of broadcasting offset files. Default ~/.rocketmq_offsets. */
   offsetStoreDir?: string;
+  /** Orderly: how long SUSPEND_CURRENT_QUEUE_A_MOMENT holds the queue. Default 1000 ms. */
+  suspendCurrentQueueTimeMillis?: number;
+  /** Orderly: queue locks are renewed this often (rocketmq.client.rebalance.lockInterval). Default 20 000 ms. */
+  rebalanceLockIntervalMs?: number;
+  /** Orderly: a local lock not renewed for this long is treated as lost (Java: 30 000 ms). */
+  lockMaxLiveMs?: number;
+  /** Orderly: refused or lost locks are asked for again after this long. Default 1000 ms. */
+  lockRetryMs?: number;
+  /** Orderly: one queue's loop yields after consuming this long. Default 60 000 ms. */
+  maxTimeConsumeContinuouslyMs?: number;
 }
+
+type ConsumeDispatcher = ConsumeService | OrderlyConsumeService;
 
 export class PushConsumer implements ClientMember, RebalanceHost, PullHost {
   readonly group: string;
@@ -68,8 +87,9 @@ export class PushConsumer implements ClientMember, RebalanceHost, PullHost {
   private readonly options: PushConsumerOptions;
   private readonly subscriptionTable = new Map<string, SubscriptionData>();
   private readonly rebalancer: RebalanceService;
-  private listener: MessageListenerConcurrently | null = null;
-  private consumeService: ConsumeService | null = null;
+  private listener: MessageListenerConcurrently | MessageListenerOrderly | null = null;
+  private consumeService: ConsumeDispatcher | null = null;
+  private locker: QueueLocker | undefined;
   private state: 'created' | 'running' | 'shutdown' = 'created';
 
   constructor(options: PushConsumerOptions) {
@@ -102,10 +122,18 @@ export class PushConsumer implements ClientMember, RebalanceHost, PullHost {
     return this.instance.clientId;
   }
 
-  /** Subscribes `topic` with a tag expression ('*', 'TagA || TagB') or SQL92 via expressionType. */
-  subscribe(topic: string, expression = '*', expressionType: ExpressionType = ExpressionType.TAG): void {
+  /**
+   * Subscribes `topic` with a tag expression ('*', 'TagA || TagB'), a MessageSelector
+   * (`MessageSelector.bySql('a between 0 and 3')`), or an expression and its type.
+   */
+  subscribe(topic: string, selector: MessageSelector): void;
+  subscribe(topic: string, expression?: string, expressionType?: ExpressionType): void;
+  subscribe(topic: string, selector: MessageSelector | string = '*', expressionType: ExpressionType = ExpressionType.TAG): void {
     checkTopic(topic);
-    this.subscriptionTable.set(topic, buildSubscription(topic, expression, expressionType));
+    const subscription = selector instanceof MessageSelector
+      ? buildSubscription(topic, selector.expression, selector.expressionType)
+      : buildSubscription(topic, selector, expressionType);
+    this.subscriptionTable.set(topic, subscription);
     if (this.state === 'running') {
       void this.instance.updateRoute(topic).then(() => this.instance.heartbeatAll()).then(() => this.rebalancer.rebalance())
         .catch((error: unknown) => this.logger.warn({ err: error, topic }, 'subscribe after start failed'));
@@ -116,8 +144,15 @@ export class PushConsumer implements ClientMember, RebalanceHost, PullHost {
     this.subscriptionTable.delete(topic);
   }
 
-  registerMessageListener(listener: MessageListenerConcurrently): void {
+  /** A concurrent listener (function or `{ consumeMessage }`), or a `MessageListenerOrderly`. */
+  registerMessageListener(listener: MessageListenerConcurrently | MessageListenerOrderly): void {
+    if (this.state !== 'created') throw clientState('registerMessageListener must be called before start()');
     this.listener = listener;
+  }
+
+  /** True when the registered listener is a MessageListenerOrderly. */
+  get consumeOrderly(): boolean {
+    return this.listener instanceof MessageListenerOrderly;
   }
 
   async start(): Promise<void> {
@@ -125,31 +160,91 @@ export class PushConsumer implements ClientMember, RebalanceHost, PullHost {
     if (this.listener === null) throw clientState('messageListener is null');
     if (this.subscriptionTable.size === 0) throw clientState('no subscription: call subscribe() before start()');
     if (this.clustering) this.subscriptionTable.set(`%RETRY%${this.group}`, buildSubscription(`%RETRY%${this.group}`, '*'));
-    this.consumeService = new ConsumeService({
-      listener: this.listener, consumerGroup: this.group, clustering: this.clustering,
-      inFlightMax: this.options.consumeThreadMax ?? 20, batchMaxSize: this.options.consumeMessageBatchMaxSize ?? 1,
-      logger: this.logger,
-      sendMessageBack: (message, delayLevel, queue) => this.sendMessageBack(message, delayLevel, queue),
-      updateOffset: (queue, queueOffset) => this.offsetStore.updateOffset(queue, queueOffset, true),
-    });
+    const listener = this.listener;
+    this.consumeService = listener instanceof MessageListenerOrderly
+      ? this.orderlyService(listener)
+      : this.concurrentService(listener);
+    if (listener instanceof MessageListenerOrderly) {
+      this.settings.consumeConcurrentlyMaxSpan = Number.POSITIVE_INFINITY;
+      if (this.clustering) this.locker = new QueueLocker(this.instance, this.group);
+    }
     await this.offsetStore.load();
     await this.instance.start(this);
     this.state = 'running';
     await this.instance.refreshAllRoutes();
+    try {
+      await this.checkClientInBroker();
+    } catch (error) {
+      this.state = 'shutdown';
+      await this.instance.shutdown();
+      throw error;
+    }
     await this.instance.heartbeatAll();
     await this.rebalancer.rebalance();
     this.instance.every(this.options.rebalanceIntervalMs ?? 20_000, () => this.rebalancer.rebalance());
     this.instance.every(this.options.persistConsumerOffsetInterval ?? 5_000, () => this.persistOffsets());
-    this.logger.info({ group: this.group, clustering: this.clustering }, 'push consumer started');
+    if (this.locker !== undefined) {
+      this.instance.every(this.options.rebalanceLockIntervalMs ?? 20_000, () => this.rebalancer.renewLocks());
+    }
+    this.logger.info({ group: this.group, clustering: this.clustering, orderly: this.consumeOrderly }, 'push consumer started');
   }
 
-  /** Stops pulling, waits for running handlers, commits offsets, unregisters, closes connections. */
+  private concurrentService(listener: MessageListenerConcurrently): ConsumeService {
+    return new ConsumeService({
+      listener, consumerGroup: this.group, clustering: this.clustering,
+      inFlightMax: this.options.consumeThreadMax ?? 20, batchMaxSize: this.options.consumeMessageBatchMaxSize ?? 1,
+      logger: this.logger,
+      sendMessageBack: (message, delayLevel, queue) => sendMessageBack(this, message, delayLevel, queue, this.maxReconsumeTimes()),
+      updateOffset: (queue, queueOffset) => this.offsetStore.updateOffset(queue, queueOffset, true),
+    });
+  }
+
+  private orderlyService(listener: MessageListenerOrderly): OrderlyConsumeService {
+    const configured = this.options.maxReconsumeTimes ?? -1;
+    const maxReconsumeTimes = configured < 0 ? ORDERLY_MAX_RECONSUME_TIMES_DEFAULT : configured;
+    return new OrderlyConsumeService({
+      listener, consumerGroup: this.group, clustering: this.clustering,
+      batchMaxSize: this.options.consumeMessageBatchMaxSize ?? 1,
+      suspendTimeMs: this.options.suspendCurrentQueueTimeMillis ?? 1000, maxReconsumeTimes,
+      maxTimeConsumeContinuouslyMs: this.options.maxTimeConsumeContinuouslyMs ?? 60_000,
+      lockMaxLiveMs: this.options.lockMaxLiveMs ?? 30_000, lockRetryMs: this.lockRetryMs, logger: this.logger,
+      sendToDeadLetter: (message) => republishToRetry(this, message, {
+        reconsumeTimes: message.reconsumeTimes, maxReconsumeTimes, delayLevel: null,
+      }),
+      updateOffset: (queue, queueOffset) => this.offsetStore.updateOffset(queue, queueOffset, false),
+      relock: (queue, processQueue) => this.rebalancer.relock(queue, processQueue),
+    });
+  }
+
+  /**
+   * CHECK_CLIENT_CONFIG for every non-TAG subscription, to each broker master of the topic
+   * (Java asks one): a broker without property filtering, or one that cannot compile the
+   * expression, fails the start with its verdict (MQResponseError).
+   */
+  private async checkClientInBroker(): Promise<void> {
+    for (const subscription of this.subscriptionTable.values()) {
+      if (subscription.expressionType === ExpressionType.TAG) continue;
+      const route = this.instance.route(subscription.topic);
+      for (const broker of route?.brokerDatas ?? []) {
+        const address = this.instance.masterAddress(broker.brokerName);
+        if (address === undefined) continue;
+        await checkClientConfig(this.instance.brokerRemoting, address, this.clientId, this.group, subscription,
+          this.instance.config.requestTimeoutMs);
+      }
+    }
+  }
+
+  /**
+   * Stops pulling, waits for running handlers, commits offsets, (orderly) unlocks the queues,
+   * unregisters, closes connections.
+   */
   async shutdown(): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'shutdown';
     await this.consumeService?.shutdown(this.options.awaitTerminationMillisWhenShutdown ?? 5_000);
     await this.persistOffsets();
     this.rebalancer.dropAll();
+    await this.rebalancer.unlockAll();
     await this.instance.shutdown();
   }
 
@@ -167,63 +262,20 @@ export class PushConsumer implements ClientMember, RebalanceHost, PullHost {
     await this.offsetStore.persistAll(this.rebalancer.ownedQueues());
   }
 
-  /**
-   * CONSUMER_SEND_MSG_BACK to the broker that served the message; when that fails, re-publish a
-   * copy to %RETRY%<group> as Java's client does (RETRY_TOPIC, ORIGIN_MESSAGE_ID, reconsumeTimes
-   * + 1, DELAY 3 + reconsumeTimes). False when both fail (the consume service retries locally).
-   */
-  private async sendMessageBack(message: MessageExt, delayLevel: number, queue: MessageQueue): Promise<boolean> {
-    const brokerName = message.brokerName || queue.brokerName;
-    const address = this.instance.masterAddress(brokerName);
-    try {
-      if (address === undefined) throw new Error(`The broker[${brokerName}] not exist`);
-      await consumerSendMessageBack(this.instance.brokerRemoting, address, {
-        commitLogOffset: message.commitLogOffset, group: this.group, delayLevel, originMsgId: message.msgId,
-        originTopic: message.topic, maxReconsumeTimes: this.maxReconsumeTimes(), brokerName,
-      }, this.instance.config.requestTimeoutMs);
-      return true;
-    } catch (error) {
-      this.logger.warn({ err: error, msgId: message.msgId }, 'sendMessageBack failed; re-publishing to the retry topic');
-      return this.republishToRetry(message);
-    }
-  }
-
   private maxReconsumeTimes(): number {
     const configured = this.options.maxReconsumeTimes ?? -1;
     return configured < 0 ? 16 : configured;
   }
 
-  private async republishToRetry(message: MessageExt): Promise<boolean> {
-    const retryTopic = `%RETRY%${this.group}`;
-    const route = this.instance.route(retryTopic) ?? await this.instance.updateRoute(retryTopic).catch(() => null);
-    const queues = route === null ? [] : publishQueuesOf(retryTopic, route);
-    const target = queues[Math.floor(Math.random() * queues.length)];
-    const address = target === undefined ? undefined : this.instance.masterAddress(target.brokerName);
-    if (target === undefined || address === undefined) return false;
-    const properties: Record<string, string> = { ...message.properties };
-    for (const name of [MessageProperty.TRAN_MSG, MessageProperty.RECONSUME_TIME, MessageProperty.MAX_RECONSUME_TIMES]) {
-      delete properties[name];
-    }
-    properties[MessageProperty.RETRY_TOPIC] ??= message.topic;
-    properties[MessageProperty.ORIGIN_MESSAGE_ID] ??= message.msgId;
-    properties[MessageProperty.DELAY] = String(3 + message.reconsumeTimes);
-    const template = new SendTemplate({
-      producerGroup: 'CLIENT_INNER_PRODUCER', topic: retryTopic, defaultTopic: 'TBW102', defaultTopicQueueNums: 4,
-      queueId: target.queueId, sysFlag: 0, flag: message.flag, reconsumeTimes: message.reconsumeTimes + 1,
-      unitMode: false, maxReconsumeTimes: this.maxReconsumeTimes(), batch: false, brokerName: target.brokerName,
-    });
-    try {
-      const response = await this.instance.brokerRemoting.invoke(address,
-        new SendRequestCommand(template, Date.now(), properties, message.body), this.instance.config.requestTimeoutMs);
-      parseSendResponse(response, target, message.msgId);
-      return true;
-    } catch (error) {
-      this.logger.warn({ err: error, msgId: message.msgId }, 're-publishing to the retry topic failed');
-      return false;
-    }
+  // RebalanceHost
+
+  get queueLocker(): QueueLocker | undefined {
+    return this.locker;
   }
 
-  // RebalanceHost
+  get lockRetryMs(): number {
+    return this.options.lockRetryMs ?? 1000;
+  }
 
   subscriptions(): ReadonlyMap<string, SubscriptionData> {
     return this.subscriptionTable;
@@ -254,6 +306,10 @@ export class PushConsumer implements ClientMember, RebalanceHost, PullHost {
 
   isRunning(): boolean {
     return this.state === 'running';
+  }
+
+  pullPauseMs(processQueue: ProcessQueue): number {
+    return this.locker !== undefined && !processQueue.locked ? this.lockRetryMs : 0;
   }
 
   // ClientMember
