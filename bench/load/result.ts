@@ -47,9 +47,10 @@ export interface TestResult {
   summary: RunSummary;
   /** Per metric: µs summary and the base64 (compressed) HDR histogram of the measured phase. */
   histograms: Record<LatencyMetric, { unit: 'us'; summary: LatencySummaryUs; base64: string }>;
-  backlogDrain: BacklogDrain | undefined;
-  /** The maximum-rate probe's rate per control period (producerRate 0 only). */
-  rateProbe: number[] | undefined;
+  /** null when the workload has no backlog phase (null, not absent, so every file has the key). */
+  backlogDrain: BacklogDrain | null;
+  /** The maximum-rate probe's rate per control period (producerRate 0 only, else null). */
+  rateProbe: number[] | null;
   environment: Environment & { driver: DriverEnvironment; driverConfig: Record<string, unknown> };
   workloadSpec: Workload;
 }
@@ -129,8 +130,8 @@ export function buildResult(inputs: ResultInputs): TestResult {
     samplePeriodSeconds: inputs.samplePeriodSeconds,
     summary: inputs.summary,
     histograms,
-    backlogDrain: inputs.backlogDrain,
-    rateProbe: inputs.rateProbe,
+    backlogDrain: inputs.backlogDrain ?? null,
+    rateProbe: inputs.rateProbe ?? null,
     environment: inputs.environment,
     workloadSpec: workload,
   };
