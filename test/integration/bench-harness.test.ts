@@ -28,7 +28,7 @@ async function runSmoke(outputDir: string, drivers: string[], sets: string[]): P
   const args = [mqbench, 'run', join(root, 'bench/load/workloads/smoke-1-topic-128b.yaml'),
     '--drivers', ...drivers.map((d) => join(root, 'bench/load/drivers', d)),
     ...sets.flatMap((s) => ['--set', s]), '--stats-period', '1', '-o', outputDir, '--name', 'report', '--no-progress'];
-  const { stdout } = await run(process.execPath, args, { cwd: root, timeout: 120_000 });
+  const { stdout } = await run(process.execPath, args, { cwd: root, timeout: 140_000 });
   return stdout;
 }
 
@@ -124,7 +124,7 @@ describe('mqbench run against Redis Streams', () => {
 
   beforeAll(async () => {
     redis = await startRedis('everysec');
-  });
+  }, 90_000);
   afterAll(async () => {
     await redis?.stop();
     rmSync(outputDir, { recursive: true, force: true });
@@ -142,7 +142,7 @@ describe('mqbench run against Redis Streams', () => {
     expect(result.environment.driver.flushMode).toBe('appendfsync everysec');
     checkCsv(join(outputDir, 'report.csv'), ['redis']);
     await checkHtmlInChromium(join(outputDir, 'report.html'), 1);
-  });
+  }, 150_000);
 
   it('runs the RocketMQ producer and consumer modes with their report lines', async () => {
     const common = ['--driver', join(root, 'bench/load/drivers/redis.yaml'), '--set', `redisPort=${redis.port}`,
@@ -163,7 +163,7 @@ describe('mqbench run against Redis Streams', () => {
     }
     expect(lines.some((line) => !line.includes(' TPS: 0 '))).toBe(true);
     expect(stdout).toMatch(/^B2C \(us\) p50: \d+/m);
-  });
+  }, 150_000);
 });
 
 describe('mqbench run against Petrel (standalone broker, SDK over TCP and WebSocket)', () => {
@@ -172,7 +172,7 @@ describe('mqbench run against Petrel (standalone broker, SDK over TCP and WebSoc
 
   beforeAll(async () => {
     petrel = await startPetrel({ repoDir: root, flushDiskType: 'ASYNC_FLUSH' });
-  });
+  }, 90_000);
   afterAll(async () => {
     await petrel?.stop();
     rmSync(outputDir, { recursive: true, force: true });
@@ -194,5 +194,5 @@ describe('mqbench run against Petrel (standalone broker, SDK over TCP and WebSoc
     expect(results[1]!.environment.driver.client).toContain('over ws');
     checkCsv(join(outputDir, 'report.csv'), ['petrel-tcp', 'petrel-ws']);
     await checkHtmlInChromium(join(outputDir, 'report.html'), 2);
-  });
+  }, 150_000);
 });
