@@ -360,12 +360,14 @@ export class StoreWriter {
 
   private publish(): void {
     this.publishedPhysical = this.writePhysical;
+    // The commit-log end moves before any queue offset: a reader that sees a new queue entry
+    // must also see the bytes it points at.
+    this.shared.store(Big.MAX_PHYSICAL, this.publishedPhysical);
     for (const state of this.touched) {
       this.shared.publishQueue(state.slot, state.nextQueueOffset);
       state.stagedCount = 0;
     }
     this.touched.length = 0;
-    this.shared.store(Big.MAX_PHYSICAL, this.publishedPhysical);
     this.shared.add(Big.PUT_MESSAGES, this.batchMessageCount);
     this.shared.add(Big.PUT_BYTES, this.batchPosition);
     this.shared.add(Big.BATCHES, 1);
