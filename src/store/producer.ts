@@ -151,8 +151,10 @@ export class StoreProducer {
   private arm(): void {
     if (this.waiting || this.inFlight === 0) return;
     this.waiting = true;
-    const seen = this.completions.writeCounterNow();
-    const result = waitAsync(this.completions.control, this.completions.waitWordIndex(), seen);
+    // Wait on what has been consumed, not on the current write counter: completions published
+    // but not yet drained (a callback that appends re-arms mid-drain) then end the wait at once.
+    const consumed = this.completions.consumedCounter();
+    const result = waitAsync(this.completions.control, this.completions.waitWordIndex(), consumed);
     if (result.async) {
       result.value.then(this.onWake, this.onWake);
     } else {

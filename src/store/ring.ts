@@ -230,9 +230,13 @@ export class CompletionRingReader extends CompletionViews {
     this.readCounter = Atomics.load(this.control, READ_WORD) >>> 0;
   }
 
-  /** The write counter to wait on with Atomics.waitAsync. */
-  writeCounterNow(): number {
-    return Atomics.load(this.control, WRITE_WORD);
+  /**
+   * The value to pass to Atomics.waitAsync on the write counter: what this reader has consumed.
+   * Waiting on the *current* write counter instead would lose a wake-up when completions were
+   * published but not yet drained (a sink that appends re-arms the wait mid-drain).
+   */
+  consumedCounter(): number {
+    return this.readCounter | 0;
   }
 
   waitWordIndex(): number {

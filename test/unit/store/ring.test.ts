@@ -118,4 +118,26 @@ describe('StoreProducer', () => {
     expect(last).toMatchObject({ status: 'ok', queueOffset: 9, recordCount: 3, storeTimestampMs: 42 });
     expect(producer.pendingCount).toBe(0);
   });
+
+  it('never loses a wake-up when a callback appends after more completions were published', async () => {
+    const ports = port(64);
+    const producer = new StoreProducer(ports);
+    const completions = new CompletionRingWriter(ports.completions);
+    const record = buildRecord({ topic: 'T', queueId: 0, body: bodyOf(1, 10) });
+    const delivered: number[] = [];
+    producer.append(record, 0, () => {
+      delivered.push(0);
+      // The "worker" publishes completion 1 while completion 0's callback runs, then the
+      // callback appends again, which re-arms the wait: completion 1 must still be delivered.
+      completions.push(1, CompletionCode.OK, 1, 200, 1, 5);
+      completions.publish();
+      producer.append(record, 0, () => delivered.push(2));
+    });
+    producer.append(record, 0, () => delivered.push(1));
+    completions.push(0, CompletionCode.OK, 1, 100, 0, 5);
+    completions.publish();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(delivered).toEqual([0, 1]);
+    expect(producer.pendingCount).toBe(1);
+  });
 });
