@@ -1,7 +1,7 @@
 // Proves delayed and timed delivery through the SDK ('petrel') against real bin/mqnamesrv +
 // bin/mqbroker processes: a Producer sends messages with msg.delayTimeLevel = 1..4 and one with
-// msg.deliverTimeMs = now + 2500; the broker is restarted gracefully while most of them are still
-// waiting; a PushConsumer receives every one of them exactly once and none before its time (the
+// msg.deliverTimeMs = now + 2500; the broker is restarted gracefully while many of them are still
+// waiting (and right after a second 2500 ms timed message was sent); a PushConsumer receives every one of them exactly once and none before its time (the
 // client's clock before the send + the level's delay, or deliverTimeMs; the broker's due time is
 // its store time + delay, which is later). Lateness is printed, not asserted (numbers belong to
 // docs/benchmarks.md). `make test` runs a short table (messageDelayLevel "1s 2s 3s 4s", 10 per
@@ -85,6 +85,10 @@ describe('delayed and timed messages through the SDK', () => {
       }
     }
     await new Promise((resolve) => setTimeout(resolve, RESTART_AFTER_MS));
+    const lastTimed = new Message(TOPIC, 'TagTimer', 'timer-across-restart', 'timed across the restart');
+    lastTimed.deliverTimeMs = Date.now() + TIMER_AHEAD_MS;
+    await producer.send(lastTimed);
+    expected.set('timer-across-restart', { notBeforeMs: lastTimed.deliverTimeMs, kind: 'deliverTimeMs+2500 across restart' });
     const pendingAtRestart = expected.size - arrivals.size;
     await restartBrokerGracefully(cluster);
 
