@@ -98,7 +98,6 @@ class PendingSync {
 const IDLE_WAIT_MS = 1000;
 /** See `batchTargetBytes`: 512 KiB measured best of 128 KiB / 512 KiB / 2 MiB (docs/benchmarks.md). */
 const BATCH_TARGET_BYTES = 512 * 1024;
-const SPIN_MS = Number(process.env.PETREL_SPIN_MS ?? 0);
 
 export class StoreService {
   readonly writer: StoreWriter;
@@ -161,10 +160,6 @@ export class StoreService {
   }
 
   private sleep(wakeSeen: number): void {
-    if (SPIN_MS > 0) {
-      const until = performance.now() + SPIN_MS;
-      while (performance.now() < until) if (this.anyRequests()) return;
-    }
     Atomics.store(this.shared.words, Word.SLEEPING, 1);
     if (!this.anyRequests()) {
       const waitMs = this.pendingSync.size > 0 ? Math.min(this.layout.syncFlushTimeoutMs, 50) : IDLE_WAIT_MS;
