@@ -149,6 +149,7 @@ export class StoreService {
     while (!this.finished) {
       const wakeSeen = Atomics.load(this.shared.words, Word.WAKE);
       this.handleControl();
+      if (this.finished) break;
       const worked = this.drainOnce();
       this.releaseSync();
       this.publishCompletions();

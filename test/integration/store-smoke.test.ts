@@ -45,6 +45,19 @@ describe('store smoke', () => {
     expect(one).not.toBeNull();
     const byKey = store.reader.queryByKey('T', 'k7', 10, 0, Date.now() + 1000);
     expect(byKey.messageCount).toBe(1);
+    expect(store.stats().putMessageCount).toBe(100);
+    expect(store.queues('T').map((queue) => [queue.queueId, queue.maxOffset])).toEqual([[0, 50], [1, 50]]);
+    // Long polling: a waiter on the change sequence wakes when an append is published.
+    const seen = store.reader.changeSequence();
+    const versionBefore = store.reader.queueVersion('Other', 0);
+    const woke = store.reader.waitForChange(seen, 5000);
+    producer.append(buildRecord({ topic: 'Other', queueId: 0, body: bodyOf(1, 10) }), 0, () => undefined);
+    expect(await woke).toBe(true);
+    expect(store.reader.queueVersion('Other', 0)).not.toBe(versionBefore);
+    expect(await store.reader.waitForChange(store.reader.changeSequence(), 20)).toBe(false);
+    await store.deleteTopic('Other');
+    expect(store.maxOffset('Other', 0)).toBe(0);
+    expect(store.queues('Other')).toEqual([]);
     await store.close();
     const again = await openStore(config, silentLogger, { logDir: dir });
     expect(again.recovery.abnormal).toBe(false);
