@@ -29,7 +29,7 @@ interface Producer {
 }
 
 /** One append's completion as the worker holds it until delivery. */
-interface Held {
+export interface Held {
   producer: number;
   completion: Completion;
 }
@@ -62,7 +62,7 @@ class BatchItems {
 }
 
 /** Completions waiting for a flush (SYNC_FLUSH), oldest first; ends are increasing. */
-class PendingSync {
+export class PendingSync {
   private items: (Held & { endPhysical: number; deadlineMs: number })[] = [];
   private head = 0;
 

@@ -30,6 +30,8 @@ describe('store smoke', () => {
         const record = buildRecord({ topic: 'T', queueId: i % 2, body: bodyOf(i, 100), keys: `k${i}` });
         records.push(record);
         const status = producer.append(record, 0, (result) => {
+          // SYNC_FLUSH contract: an acknowledged record is covered by a finished fdatasync.
+          expect(store.stats().flushedPhysicalOffset).toBeGreaterThanOrEqual(result.physicalOffset + record.length);
           results.push(result);
           if (results.length === 100) resolve();
         });
