@@ -1,6 +1,7 @@
 /**
  * Consumer of the delayed messages (RocketMQ tutorial "ScheduledMessageConsumer"): prints how
- * long after its birth (the producer's send) each message arrived. Runs until Ctrl-C / SIGTERM.
+ * long after its birth (the producer's send) each message arrived, and for a message sent with
+ * deliverTimeMs how long after that time. Runs until Ctrl-C / SIGTERM.
  *
  *   export NAMESRV_ADDR=localhost:9876
  *   node dist/examples/scheduled-consumer.js      (TOPIC, GROUP override the defaults)
@@ -14,7 +15,9 @@ const consumer = new PushConsumer({
 consumer.subscribe(process.env['TOPIC'] ?? 'TestTopic', '*');
 consumer.registerMessageListener((messages) => {
   for (const message of messages) {
-    console.log(`Receive message[msgId=${message.msgId}] ${Date.now() - message.bornTimestamp}ms later`);
+    const nowMs = Date.now();
+    const timed = message.deliverTimeMs > 0 ? `, ${nowMs - message.deliverTimeMs}ms after its deliverTimeMs` : '';
+    console.log(`Receive message[msgId=${message.msgId}] ${nowMs - message.bornTimestamp}ms later${timed}`);
   }
   return ConsumeConcurrentlyStatus.CONSUME_SUCCESS;
 });
