@@ -2,7 +2,7 @@
 // processes (transactionCheckInterval 1 s, transactionTimeOut 1 s so check-backs come quickly),
 // importing from 'petrel': (1) the tutorial's listener — TagA committed, TagB rolled back, TagC
 // left unknown and committed when the broker checks back — yields exactly TagA and TagC to a
-// push consumer, once each, and the check reached checkLocalTransaction for TagC only; (2) a
+// push consumer, once each, and checks reached checkLocalTransaction for TagC only; (2) a
 // producer in a child process that is SIGKILLed after its half message was stored but before it
 // ended the transaction is checked back through another live producer of the same group (in this
 // process), whose COMMIT publishes the message once.
@@ -87,7 +87,8 @@ describe('TransactionProducer', () => {
     expect(received.map((m) => m.tags).sort()).toEqual(['TagA', 'TagC']);
     expect(received.map((m) => m.body.toString()).sort()).toEqual(['body of TagA', 'body of TagC']);
     expect(received.every((m) => m.getProperty('TRAN_MSG') === undefined)).toBe(true);
-    expect(checked).toEqual(['TagC']);
+    // The broker may ask more than once (an answer racing the next check round); only TagC is unknown.
+    expect(new Set(checked)).toEqual(new Set(['TagC']));
   }, 45_000);
 
   it('checks a transaction of a killed producer back through another live producer of its group', async () => {
