@@ -166,15 +166,26 @@ export class OrderlyConsumeService {
     this.timers.add(timer);
   }
 
-  /** Runs one batch; null to go on with the next, or the delay before the queue resumes. */
+  /**
+   * Runs one batch; null to go on with the next, or the delay before the queue resumes.
+   * `inFlight` covers the listener and the completion (DLQ sends, the offset update), so a
+   * release waiting for it sees the batch's commit.
+   */
   private async consume(batch: MessageExt[], processQueue: ProcessQueue, queue: MessageQueue): Promise<number | null> {
+    const work = this.consumeAndComplete(batch, processQueue, queue);
+    processQueue.inFlight = work.then(() => undefined);
+    try {
+      return await work;
+    } finally {
+      processQueue.inFlight = null;
+    }
+  }
+
+  private async consumeAndComplete(batch: MessageExt[], processQueue: ProcessQueue, queue: MessageQueue): Promise<number | null> {
     const context: ConsumeOrderlyContext = { messageQueue: queue, autoCommit: true, suspendCurrentQueueTimeMillis: -1 };
     const startMs = Date.now();
     for (const message of batch) this.prepare(message, startMs);
-    const call = this.callListener(batch, context);
-    processQueue.inFlight = call.then(() => undefined);
-    const status = await call;
-    processQueue.inFlight = null;
+    const status = await this.callListener(batch, context);
     processQueue.lastConsumeTimestampMs = Date.now();
     if (processQueue.dropped && !processQueue.releasing) return null;
     return this.complete(batch, status, context, processQueue, queue);
