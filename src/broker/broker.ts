@@ -13,7 +13,6 @@ import type { BrokerConfig, BrokerRuntime } from './config.js';
 import { deriveRuntime } from './config.js';
 import type { ControlPlane } from './control-plane.js';
 import { createControlPlane } from './control-plane.js';
-import { guardCompletions } from './data-plane/completion-guard.js';
 import { dataPlaneConfigFrom } from './data-plane/config.js';
 import { StoreAdapter } from './store-adapter.js';
 import type { BrokerLoggers, Transports } from './transports.js';
@@ -92,9 +91,7 @@ async function assemble(options: StartBrokerOptions, runtime: BrokerRuntime, log
   const namesrvClient = new RemotingClient({ logger: loggers.remoting });
   const controlPlane = createControlPlane({
     brokerConfig: holder, runtime, clock, logger: loggers.broker,
-    // Guarded like the I/O threads' producers: a completion a missed wake stranded would
-    // otherwise hang a control-plane append (retry, schedule, timer, transaction) for good.
-    store: new StoreAdapter(store.reader, guardCompletions(producer), store, clock.nowMs()),
+    store: new StoreAdapter(store.reader, producer, store, clock.nowMs()),
     namesrv: runtime.namesrvAddresses.length === 0 ? null : namesrvClient,
   });
   return { runtime, store, producer, controlPlane, namesrvClient };

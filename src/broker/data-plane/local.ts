@@ -1,10 +1,8 @@
 import type { Logger } from '../../common/log.js';
-import { guardCompletions } from './completion-guard.js';
 import type { DataPlaneConfig } from './config.js';
 import { type ControlSender, createControlPort } from './control-port.js';
 import { type DataPlane, createDataPlane } from './index.js';
-import type { MessageReader } from './ports.js';
-import type { DrainableAppender } from './completion-guard.js';
+import type { MessageAppender, MessageReader } from './ports.js';
 import { type GroupsSnapshotLike, SnapshotTables, type TopicsSnapshotLike } from './snapshot-tables.js';
 import { DirectReader, type StoreReaderLike } from './store-reader-port.js';
 
@@ -23,7 +21,7 @@ export interface LocalDataPlaneOptions {
   readonly config: DataPlaneConfig;
   readonly topics: SnapshotSource<TopicsSnapshotLike>;
   readonly groups: SnapshotSource<GroupsSnapshotLike>;
-  readonly appender: DrainableAppender;
+  readonly appender: MessageAppender;
   /** The store's reader on this thread, or an already-built MessageReader (dispatch pool). */
   readonly reader: StoreReaderLike | MessageReader;
   readonly sendControl: ControlSender;
@@ -42,7 +40,7 @@ export function createLocalDataPlane(options: LocalDataPlaneOptions): LocalDataP
     (error) => options.logger.warn({ err: error }, 'control-plane message failed'));
   const reader = 'onMaxOffsetChange' in options.reader ? options.reader : new DirectReader(options.reader);
   const plane = createDataPlane({
-    config: options.config, tables, appender: guardCompletions(options.appender), reader, control,
+    config: options.config, tables, appender: options.appender, reader, control,
     logger: options.logger,
   });
   return {

@@ -9,7 +9,6 @@ import { type WsServer, startWsServer } from '../../remoting/ws-server.js';
 import { type ProducerPort, StoreProducer } from '../../store/producer.js';
 import { type ReaderPort, StoreReader } from '../../store/reader.js';
 import type { DataPlaneMessage, DataPlaneReply } from '../control-messages.js';
-import { guardCompletions } from '../data-plane/completion-guard.js';
 import { createControlPort } from '../data-plane/control-port.js';
 import { DATA_PLANE_REQUEST_CODES, type DataPlane, createDataPlane } from '../data-plane/index.js';
 import type { MessageReader } from '../data-plane/ports.js';
@@ -54,7 +53,7 @@ export class IoThreadRuntime {
     const control = createControlPort((message) => this.askControlPlane(message), this.tables,
       (error) => this.logger.warn({ err: error }, 'control-plane message failed'));
     this.dataPlane = createDataPlane({
-      config: start.dataPlane, tables: this.tables, appender: guardCompletions(this.producer), reader: this.reader, control,
+      config: start.dataPlane, tables: this.tables, appender: this.producer, reader: this.reader, control,
       logger: this.logger,
     });
   }
