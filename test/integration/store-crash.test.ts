@@ -106,5 +106,5 @@ describe('store crash safety (SIGKILL a real child)', () => {
       if (round % 3 === 2 || round === ROUNDS - 1) verify(acked);
     }
     expect(acked.size).toBeGreaterThan(ROUNDS * 20);
-  });
+  }, ROUNDS * 5000);
 });
