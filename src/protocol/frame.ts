@@ -2,7 +2,7 @@ import { assert } from '../common/assert.js';
 import { ErrorCode, PetrelError } from '../common/errors.js';
 import { FRAME_BYTES_MAX, FRAME_BYTES_MIN } from '../common/limits.js';
 import { type RemotingCommand, SerializeType } from './command.js';
-import { decodeBinaryHeader, encodeBinaryHeader } from './header-binary.js';
+import { binaryHeaderBytes, decodeBinaryHeader, writeBinaryHeader } from './header-binary.js';
 import { decodeJsonHeader, encodeJsonHeader } from './header-json.js';
 
 /**
@@ -15,17 +15,24 @@ export const LENGTH_PREFIX_BYTES = 4;
 
 /** Encodes one command as a complete frame, length prefix included. */
 export function encodeCommand(command: RemotingCommand): Buffer {
-  const header = command.serializeType === SerializeType.ROCKETMQ
-    ? encodeBinaryHeader(command)
-    : encodeJsonHeader(command);
-  const bodyBytes = command.body === null ? 0 : command.body.length;
-  const length = 4 + header.length + bodyBytes;
-  const frame = Buffer.allocUnsafe(LENGTH_PREFIX_BYTES + 4 + header.length);
-  frame.writeInt32BE(length, 0);
-  frame.writeUInt32BE(((command.serializeType << 24) | header.length) >>> 0, 4);
-  header.copy(frame, 8);
-  if (command.body === null || command.body.length === 0) return frame;
-  return Buffer.concat([frame, command.body], frame.length + bodyBytes);
+  const body = command.body;
+  const bodyBytes = body === null ? 0 : body.length;
+  if (command.serializeType !== SerializeType.ROCKETMQ) {
+    const header = encodeJsonHeader(command);
+    const frame = Buffer.allocUnsafe(LENGTH_PREFIX_BYTES + 4 + header.length + bodyBytes);
+    writePrefix(frame, command.serializeType, header.length, bodyBytes);
+    header.copy(frame, 8);
+    if (body !== null && bodyBytes > 0) frame.set(body, 8 + header.length);
+    return frame;
+  }
+  // Binary: measured once, written in place, one allocation for the whole frame.
+  const headerBytes = binaryHeaderBytes(command);
+  const frame = Buffer.allocUnsafe(LENGTH_PREFIX_BYTES + 4 + headerBytes + bodyBytes);
+  writePrefix(frame, command.serializeType, headerBytes, bodyBytes);
+  const end = writeBinaryHeader(command, frame, 8);
+  assert(end === 8 + headerBytes, 'binary header size must match its measure');
+  if (body !== null && bodyBytes > 0) frame.set(body, end);
+  return frame;
 }
 
 /**
@@ -33,10 +40,28 @@ export function encodeCommand(command: RemotingCommand): Buffer {
  * gather (writev / cork). The two buffers together are byte-identical to `encodeCommand`.
  */
 export function encodeCommandParts(command: RemotingCommand): Buffer[] {
-  if (command.body === null || command.body.length === 0) return [encodeCommand(command)];
-  const headOnly = encodeCommand({ ...command, body: null });
-  headOnly.writeInt32BE(headOnly.readInt32BE(0) + command.body.length, 0);
-  return [headOnly, command.body];
+  const body = command.body;
+  if (body === null || body.length === 0) return [encodeCommand(command)];
+  let head: Buffer;
+  if (command.serializeType === SerializeType.ROCKETMQ) {
+    const headerBytes = binaryHeaderBytes(command);
+    head = Buffer.allocUnsafe(LENGTH_PREFIX_BYTES + 4 + headerBytes);
+    writePrefix(head, command.serializeType, headerBytes, body.length);
+    const end = writeBinaryHeader(command, head, 8);
+    assert(end === head.length, 'binary header size must match its measure');
+  } else {
+    const header = encodeJsonHeader(command);
+    head = Buffer.allocUnsafe(LENGTH_PREFIX_BYTES + 4 + header.length);
+    writePrefix(head, command.serializeType, header.length, body.length);
+    header.copy(head, 8);
+  }
+  return [head, body];
+}
+
+/** length (bytes after the prefix) | serializeType << 24 | headerLength. */
+function writePrefix(frame: Buffer, serializeType: number, headerBytes: number, bodyBytes: number): void {
+  frame.writeInt32BE(4 + headerBytes + bodyBytes, 0);
+  frame.writeUInt32BE(((serializeType << 24) | headerBytes) >>> 0, 4);
 }
 
 /** Decodes a frame's content (everything after the length prefix). */

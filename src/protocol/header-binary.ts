@@ -1,3 +1,4 @@
+import { assert } from '../common/assert.js';
 import { ErrorCode, PetrelError } from '../common/errors.js';
 import { int16At, int32At } from './bytes.js';
 import { LanguageCode, type LanguageName, type RemotingCommand } from './command.js';
@@ -17,34 +18,68 @@ const LANGUAGE_BY_BYTE: readonly LanguageName[] = (() => {
 })();
 
 export function encodeBinaryHeader(command: RemotingCommand): Buffer {
-  const remarkBytes = command.remark === null ? 0 : Buffer.byteLength(command.remark, 'utf8');
-  const ext = command.extFields;
+  const out = Buffer.allocUnsafe(binaryHeaderBytes(command));
+  const end = writeBinaryHeader(command, out, 0);
+  assert(end === out.length, 'binary header size must match its measure');
+  return out;
+}
+
+/** The bytes `writeBinaryHeader` writes for this command. */
+export function binaryHeaderBytes(command: RemotingCommand): number {
+  const remarkBytes = command.remark === null ? 0 : utf8Length(command.remark);
+  return FIXED_BYTES + 4 + remarkBytes + 4 + extMapBytes(command.extFields);
+}
+
+function extMapBytes(ext: Record<string, string> | null): number {
   let extBytes = 0;
   if (ext !== null) {
     for (const key in ext) extBytes += 6 + utf8Length(key) + utf8Length(ext[key] as string);
   }
-  const out = Buffer.allocUnsafe(FIXED_BYTES + 4 + remarkBytes + 4 + extBytes);
-  out.writeInt16BE((command.code << 16) >> 16, 0);
-  out[2] = LanguageCode[command.language];
-  out.writeInt16BE((command.version << 16) >> 16, 3);
-  out.writeInt32BE(command.opaque | 0, 5);
-  out.writeInt32BE(command.flag | 0, 9);
-  out.writeInt32BE(remarkBytes, 13);
-  let position = 17;
-  if (command.remark !== null) position += out.write(command.remark, position, 'utf8');
-  out.writeInt32BE(extBytes, position);
-  position += 4;
+  return extBytes;
+}
+
+/**
+ * Writes the header at `position` (the caller sized `out` with `binaryHeaderBytes`, so a frame
+ * is one allocation); returns the position after it. Integers are written byte by byte: no
+ * per-call argument checks on the hot path.
+ */
+export function writeBinaryHeader(command: RemotingCommand, out: Buffer, position: number): number {
+  const start = position;
+  put16(out, start, command.code);
+  out[start + 2] = LanguageCode[command.language];
+  put16(out, start + 3, command.version);
+  put32(out, start + 5, command.opaque);
+  put32(out, start + 9, command.flag);
+  let cursor = start + 17;
+  if (command.remark !== null) cursor += writeString(out, command.remark, cursor);
+  put32(out, start + 13, cursor - start - 17);
+  const extLengthAt = cursor;
+  cursor += 4;
+  const ext = command.extFields;
   if (ext !== null) {
     for (const key in ext) {
-      const keyBytes = writeString(out, key, position + 2);
-      out.writeInt16BE(keyBytes, position);
-      position += 2 + keyBytes;
-      const valueBytes = writeString(out, ext[key] as string, position + 4);
-      out.writeInt32BE(valueBytes, position);
-      position += 4 + valueBytes;
+      const keyBytes = writeString(out, key, cursor + 2);
+      put16(out, cursor, keyBytes);
+      cursor += 2 + keyBytes;
+      const valueBytes = writeString(out, ext[key] as string, cursor + 4);
+      put32(out, cursor, valueBytes);
+      cursor += 4 + valueBytes;
     }
   }
-  return out;
+  put32(out, extLengthAt, cursor - extLengthAt - 4);
+  return cursor;
+}
+
+function put16(out: Buffer, position: number, value: number): void {
+  out[position] = value >>> 8;
+  out[position + 1] = value;
+}
+
+function put32(out: Buffer, position: number, value: number): void {
+  out[position] = value >>> 24;
+  out[position + 1] = value >>> 16;
+  out[position + 2] = value >>> 8;
+  out[position + 3] = value;
 }
 
 /** Strings up to this many chars are measured and written in JS when ASCII (no native call). */

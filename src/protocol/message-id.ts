@@ -32,8 +32,13 @@ function bytesOfHex(id: string): Buffer {
   return Buffer.from(id, 'hex');
 }
 
+/** Two uppercase hex digits per byte value: the offset half of every SEND reply's msgId. */
+const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, byte) =>
+  (HEX_DIGITS[byte >>> 4] as string) + (HEX_DIGITS[byte & 15] as string));
+
 function hex32(value: number): string {
-  return (value >>> 0).toString(16).toUpperCase().padStart(8, '0');
+  return (BYTE_HEX[(value >>> 24) & 255] as string) + (BYTE_HEX[(value >>> 16) & 255] as string)
+    + (BYTE_HEX[(value >>> 8) & 255] as string) + (BYTE_HEX[value & 255] as string);
 }
 
 /** Bounded cache of store-host prefixes: a broker has one store host, a client a few. */
