@@ -22,7 +22,7 @@ import { PullHoldService } from './pull-hold.js';
  * The data plane: SEND_MESSAGE(_V2), SEND_BATCH_MESSAGE, PULL_MESSAGE (long polling) and the
  * cheap store reads, as one RequestHandler usable in any thread. The caller supplies the ports
  * (store append and read sides, topic tables, the control plane); `createDataPlane` wires the
- * long-poll service to the store's max-offset notification.
+ * long-poll service to the store's max-offset notification (taken while a pull is held).
  */
 export interface DataPlaneDeps {
   readonly config: DataPlaneConfig;
@@ -53,21 +53,18 @@ export const DATA_PLANE_REQUEST_CODES: ReadonlySet<number> = new Set([
 
 export function createDataPlane(deps: DataPlaneDeps): DataPlane {
   const clock = deps.clock ?? systemClock;
+  // The hold service subscribes to the reader's store-change notifications only while it holds
+  // a pull (pull-hold.ts), so an I/O thread with no held pull is not woken by every publish.
   const holds = new PullHoldService(deps.reader, clock);
   const ctx: DataPlaneContext = {
     config: deps.config, tables: deps.tables, appender: deps.appender, reader: deps.reader,
     control: deps.control, holds, clock, logger: deps.logger,
   };
-  let unsubscribe: (() => void) | null = null;
   return {
     handler: (command, channel) => dispatch(ctx, command, channel),
     heldPullCount: () => holds.size,
-    start() {
-      if (unsubscribe === null) unsubscribe = deps.reader.onMaxOffsetChange(() => holds.notifyChanged());
-    },
+    start() {},
     stop() {
-      unsubscribe?.();
-      unsubscribe = null;
       holds.stop();
     },
   };

@@ -9,7 +9,9 @@ import { PULL_HOLD_COUNT_MAX, PULL_HOLD_SWEEP_MS } from './bounds.js';
  * the right to suspend again. Wake-ups come from the store's max-offset change notification
  * (coalesced: one scan per event-loop turn however many queues moved) and one sweep timer for
  * deadlines, running only while something is held, instead of a timer per held pull.
- * Owned by one thread (the I/O thread that holds the pull's connection).
+ * The store-change subscription is also taken only while something is held: every store
+ * publish would otherwise wake every I/O thread (an Atomics.waitAsync round per batch) for
+ * nothing. Owned by one thread (the I/O thread that holds the pull's connection).
  */
 export interface HeldPull {
   readonly topic: string;
@@ -23,12 +25,16 @@ export interface HeldPull {
 
 export interface QueueMaxOffsets {
   maxOffset(topic: string, queueId: number): number;
+  /** Store change notifications (coalesced); subscribed only while a pull is held. */
+  onMaxOffsetChange?(listener: () => void): () => void;
 }
 
 export class PullHoldService {
   private readonly held = new Map<string, HeldPull[]>();
   private heldCount = 0;
   private sweepTimer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private readonly changed = (): void => this.notifyChanged();
   private scanScheduled = false;
   private stopped = false;
 
@@ -56,6 +62,9 @@ export class PullHoldService {
     list.push(pull);
     this.heldCount += 1;
     this.ensureSweep();
+    if (this.unsubscribe === null && this.offsets.onMaxOffsetChange !== undefined) {
+      this.unsubscribe = this.offsets.onMaxOffsetChange(this.changed);
+    }
     // The queue may have moved between the read and the park: check once right away.
     this.notifyChanged();
     return true;
@@ -109,7 +118,10 @@ export class PullHoldService {
     this.sweepTimer.unref();
   }
 
+  /** Nothing held: no sweep timer, no store-change subscription. */
   private stopSweep(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     if (this.sweepTimer === null) return;
     clearInterval(this.sweepTimer);
     this.sweepTimer = null;

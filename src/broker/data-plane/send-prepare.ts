@@ -33,21 +33,38 @@ const VERSION_V3_4_9 = 121;
 const DEFAULT_MAX_RECONSUME_TIMES = 16;
 const HALF_TOPIC_QUEUE_ID = 0;
 
-export async function prepareMessage(
+interface Target {
+  readonly topic: string;
+  readonly queueId: number;
+}
+
+/**
+ * Synchronous except for a `%RETRY%` send, whose group and DLQ topic may need the control plane:
+ * the common path makes no promise.
+ */
+export function prepareMessage(
   ctx: DataPlaneContext, request: RemotingCommand, channel: Channel, header: SendRequestHeader,
   route: SendRoute, body: Buffer, properties: string,
-): Promise<PrepareResult> {
-  let target = { topic: route.topic, queueId: route.queueId };
-  let text = removeProperty(properties, MessageConst.WAIT);
+): PrepareResult | Promise<PrepareResult> {
+  const target: Target = { topic: route.topic, queueId: route.queueId };
+  const text = removeProperty(properties, MessageConst.WAIT);
   const group = retryTopicGroup(route.topic);
-  if (group !== null) {
-    const redirected = await redirectRetry(ctx, request, header, group);
+  if (group === null) return finishPrepare(ctx, request, channel, header, route, body, target, text);
+  return redirectRetry(ctx, request, header, group).then((redirected) => {
     if ('refused' in redirected) return redirected;
-    if (redirected.dlqTopic !== null) {
-      target = { topic: redirected.dlqTopic, queueId: 0 };
-      text = removeProperty(text, MessageConst.DELAY);
-    }
-  }
+    if (redirected.dlqTopic === null) return finishPrepare(ctx, request, channel, header, route, body, target, text);
+    return finishPrepare(ctx, request, channel, header, route, body, { topic: redirected.dlqTopic, queueId: 0 },
+      removeProperty(text, MessageConst.DELAY));
+  });
+}
+
+/** Transaction, timer and delay parking, CLUSTER, born host: the record to store. */
+function finishPrepare(
+  ctx: DataPlaneContext, request: RemotingCommand, channel: Channel, header: SendRequestHeader,
+  route: SendRoute, body: Buffer, routed: Target, properties: string,
+): PrepareResult {
+  let target = routed;
+  let text = properties;
   let sysFlag = header.sysFlag;
   if (route.topicView.topicFilterType === 'MULTI_TAG') sysFlag |= SysFlag.MULTI_TAGS;
   if (findProperty(text, MessageConst.TRAN_MSG) === 'true') {
@@ -147,8 +164,33 @@ function parkProperties(properties: string, topic: string, queueId: number): str
   return appendProperty(text, MessageConst.REAL_QID, String(queueId));
 }
 
-/** The channel's peer as record bytes; IPv4-mapped IPv6 peers are written as IPv4. */
-export function bornHostOf(remoteAddress: string): { bytes: Buffer; v6: boolean } {
+export interface BornHost {
+  readonly bytes: Buffer;
+  readonly v6: boolean;
+}
+
+/**
+ * Born hosts by peer address: every send on a connection has the same one, and parsing the
+ * "ip:port" text per message showed in the I/O thread's profile. Cleared when full (a broker
+ * sees a bounded set of producer connections; the bound only caps memory).
+ */
+const bornHosts = new Map<string, BornHost>();
+const BORN_HOST_CACHE_ENTRIES_MAX = 4096;
+
+/**
+ * The channel's peer as record bytes; IPv4-mapped IPv6 peers are written as IPv4. The bytes are
+ * shared between calls: callers copy them into the record and never write to them.
+ */
+export function bornHostOf(remoteAddress: string): BornHost {
+  const cached = bornHosts.get(remoteAddress);
+  if (cached !== undefined) return cached;
+  const parsed = parseBornHost(remoteAddress);
+  if (bornHosts.size >= BORN_HOST_CACHE_ENTRIES_MAX) bornHosts.clear();
+  bornHosts.set(remoteAddress, parsed);
+  return parsed;
+}
+
+function parseBornHost(remoteAddress: string): BornHost {
   const address = remoteAddress.startsWith('::ffff:') ? remoteAddress.slice('::ffff:'.length) : remoteAddress;
   try {
     const bytes = encodeHost(address);

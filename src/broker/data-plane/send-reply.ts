@@ -36,21 +36,34 @@ function replyFor(ctx: DataPlaneContext, request: RemotingCommand, queueId: numb
     case 'ok':
     case 'flush-disk-timeout': {
       const code = result.status === 'ok' ? ResponseCode.SUCCESS : ResponseCode.FLUSH_DISK_TIMEOUT;
-      const storeHost = brokerAddressOf(ctx.config);
-      const msgId = result.physicalOffsets
-        .map((physicalOffset) => encodeOffsetMsgId(storeHost, physicalOffset))
-        .join(',');
+      const storeHost = storeHostOf(ctx);
+      // One record (every SEND_MESSAGE): no offsets array, no join.
+      const msgId = result.recordCount === 1
+        ? encodeOffsetMsgId(storeHost, result.physicalOffset)
+        : result.physicalOffsets.map((physicalOffset) => encodeOffsetMsgId(storeHost, physicalOffset)).join(',');
       return createResponse(request, code, null, {
         msgId,
         queueId: String(queueId),
         queueOffset: String(result.queueOffset),
         MSG_REGION: ctx.config.regionId,
-        TRACE_ON: String(ctx.config.traceOn),
+        TRACE_ON: ctx.config.traceOn ? 'true' : 'false',
       });
     }
     case 'not-writable':
       return createResponse(request, ResponseCode.SERVICE_NOT_AVAILABLE, NOT_WRITABLE_REMARK);
   }
+}
+
+/** The store host text of this plane's config, built once (a Map lookup per reply after that). */
+const storeHosts = new WeakMap<DataPlaneContext['config'], string>();
+
+function storeHostOf(ctx: DataPlaneContext): string {
+  let storeHost = storeHosts.get(ctx.config);
+  if (storeHost === undefined) {
+    storeHost = brokerAddressOf(ctx.config);
+    storeHosts.set(ctx.config, storeHost);
+  }
+  return storeHost;
 }
 
 function refusal(request: RemotingCommand, submitted: Exclude<AppendSubmitStatus, 'queued'>): RemotingCommand {

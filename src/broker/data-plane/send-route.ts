@@ -48,10 +48,22 @@ export function checkSendAllowed(
   return null;
 }
 
-export async function resolveSendRoute(
+/**
+ * The topic and queue of a send. Synchronous when the topic is in this thread's table (every
+ * send but a topic's first): only auto-creation asks the control plane, and only then is the
+ * answer a promise, so the common path runs without a microtask hop.
+ */
+export function resolveSendRoute(
   ctx: DataPlaneContext, request: RemotingCommand, channel: Channel, header: SendRequestHeader,
-): Promise<SendRouteResult> {
-  const topicView = ctx.tables.topic(header.topic) ?? await createTopic(ctx, channel, header);
+): SendRouteResult | Promise<SendRouteResult> {
+  const known = ctx.tables.topic(header.topic);
+  if (known !== undefined) return routeTo(request, channel, header, known);
+  return createTopic(ctx, channel, header).then((created) => routeTo(request, channel, header, created));
+}
+
+function routeTo(
+  request: RemotingCommand, channel: Channel, header: SendRequestHeader, topicView: TopicView | null,
+): SendRouteResult {
   if (topicView === null) {
     return refuse(request, ResponseCode.TOPIC_NOT_EXIST,
       `topic[${header.topic}] not exist, apply first please! ${FAQ_URL}`);

@@ -12,7 +12,7 @@ import type { DataPlaneContext } from '../data-plane/context.js';
 import { type SendRequestHeader, decodeSendRequest } from '../data-plane/send-header.js';
 import { type PreparedMessage, bornHostOf } from '../data-plane/send-prepare.js';
 import { appendAndReply } from '../data-plane/send-reply.js';
-import { type SendRoute, checkSendAllowed, resolveSendRoute } from '../data-plane/send-route.js';
+import { type SendRoute, type SendRouteResult, checkSendAllowed, resolveSendRoute } from '../data-plane/send-route.js';
 import { javaStringHashCode } from '../data-plane/tag-filter.js';
 import { isRetryTopic } from '../data-plane/topic-rules.js';
 import { messageSizeProblem } from './send-message.js';
@@ -23,9 +23,9 @@ import { messageSizeProblem } from './send-message.js';
  * append); the batch-level properties are appended to each entry's (4.9.4+). Batches to retry
  * topics, with a delay or transactional are MESSAGE_ILLEGAL, as in RocketMQ.
  */
-export async function handleSendBatchMessage(
+export function handleSendBatchMessage(
   ctx: DataPlaneContext, request: RemotingCommand, channel: Channel,
-): Promise<RemotingCommand> {
+): RemotingCommand | Promise<RemotingCommand> {
   const header = decodeSendRequest(request.code, request.extFields);
   const refused = checkSendAllowed(ctx, request, header.topic);
   if (refused !== null) return refused;
@@ -43,7 +43,17 @@ export async function handleSendBatchMessage(
     return createResponse(request, ResponseCode.MESSAGE_ILLEGAL,
       `a batch holds 1 to ${BATCH_MESSAGES_MAX} messages, got ${entries.length}`);
   }
-  const routed = await resolveSendRoute(ctx, request, channel, header);
+  const routed = resolveSendRoute(ctx, request, channel, header);
+  if (routed instanceof Promise) {
+    return routed.then((result) => sendBatchRouted(ctx, request, channel, header, entries, result));
+  }
+  return sendBatchRouted(ctx, request, channel, header, entries, routed);
+}
+
+function sendBatchRouted(
+  ctx: DataPlaneContext, request: RemotingCommand, channel: Channel, header: SendRequestHeader,
+  entries: readonly BatchEntry[], routed: SendRouteResult,
+): RemotingCommand | Promise<RemotingCommand> {
   if ('refused' in routed) return routed.refused;
   const prepared = prepareEntries(ctx, header, routed.route, entries, channel);
   if (typeof prepared === 'string') return createResponse(request, ResponseCode.MESSAGE_ILLEGAL, prepared);
