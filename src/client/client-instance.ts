@@ -52,6 +52,8 @@ export class ClientInstance {
   readonly brokerRemoting: Remoting;
   private readonly routes = new Map<string, TopicRouteData>();
   private readonly brokerAddrs = new Map<string, Map<number, string>>();
+  /** Route queries in flight, one per topic: concurrent callers share it (no lookup storm). */
+  private readonly routeQueries = new Map<string, Promise<TopicRouteData | null>>();
   private readonly timers: NodeJS.Timeout[] = [];
   private namesrvIndex = 0;
   private member: ClientMember | null = null;
@@ -102,9 +104,20 @@ export class ClientInstance {
 
   /**
    * Fetches the route of `topic` from a NameServer (trying each in turn), stores it and tells
-   * the member when it changed. Returns null when no NameServer knows the topic.
+   * the member when it changed. Returns null when no NameServer knows the topic. Callers that
+   * ask while a query of the same topic is in flight share it: 65k concurrent first sends to a
+   * new topic make one GET_ROUTEINFO_BY_TOPIC, not 65k that time out behind each other.
    */
-  async updateRoute(topic: string): Promise<TopicRouteData | null> {
+  updateRoute(topic: string): Promise<TopicRouteData | null> {
+    let query = this.routeQueries.get(topic);
+    if (query === undefined) {
+      query = this.queryRoute(topic).finally(() => this.routeQueries.delete(topic));
+      this.routeQueries.set(topic, query);
+    }
+    return query;
+  }
+
+  private async queryRoute(topic: string): Promise<TopicRouteData | null> {
     let lastError: unknown;
     for (let attempt = 0; attempt < this.config.namesrvAddrs.length; attempt++) {
       const address = this.config.namesrvAddrs[this.namesrvIndex % this.config.namesrvAddrs.length] as string;

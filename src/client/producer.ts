@@ -64,6 +64,8 @@ export class Producer implements ClientMember {
   readonly groupName: string;
   protected readonly instance: ClientInstance;
   private readonly publishInfos = new Map<string, TopicPublishInfo>();
+  /** Publish-info lookups in flight, one per topic, shared by every send that needs it. */
+  private readonly publishLookups = new Map<string, Promise<TopicPublishInfo>>();
   private readonly faults: LatencyFaultTolerance;
   private readonly keys: FastUniqKeyGenerator;
   /** Header templates of plain sends (sysFlag 0, flag 0, not batch, not retry), per queue object. */
@@ -292,10 +294,22 @@ export class Producer implements ClientMember {
     return known !== undefined && known.ok ? known : undefined;
   }
 
-  /** The topic's publish queues, fetching the route (or the TBW102 default route) when unknown. */
-  private async publishInfo(topic: string): Promise<TopicPublishInfo> {
+  /**
+   * The topic's publish queues, fetching the route (or the TBW102 default route) when unknown.
+   * Concurrent sends to a topic not yet known share one lookup (and one heartbeat after it).
+   */
+  private publishInfo(topic: string): Promise<TopicPublishInfo> {
     const known = this.publishInfos.get(topic);
-    if (known !== undefined && known.ok) return known;
+    if (known !== undefined && known.ok) return Promise.resolve(known);
+    let lookup = this.publishLookups.get(topic);
+    if (lookup === undefined) {
+      lookup = this.lookupPublishInfo(topic).finally(() => this.publishLookups.delete(topic));
+      this.publishLookups.set(topic, lookup);
+    }
+    return lookup;
+  }
+
+  private async lookupPublishInfo(topic: string): Promise<TopicPublishInfo> {
     const route = await this.instance.updateRoute(topic);
     const fresh = this.publishInfos.get(topic);
     if (route !== null && fresh !== undefined && fresh.ok) return fresh;

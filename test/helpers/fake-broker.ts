@@ -288,6 +288,8 @@ export class FakeBroker {
 /** A NameServer that answers routes from the topic tables of the given brokers. */
 export class FakeNameServer {
   private readonly server: RemotingServer;
+  /** GET_ROUTEINFO_BY_TOPIC requests received, per topic. */
+  readonly routeQueries = new Map<string, number>();
 
   constructor(private readonly brokers: FakeBroker[]) {
     this.server = new RemotingServer({
@@ -314,6 +316,7 @@ export class FakeNameServer {
       return createResponse(command, ResponseCode.REQUEST_CODE_NOT_SUPPORTED, 'fake namesrv');
     }
     const topic = command.extFields?.['topic'] ?? '';
+    this.routeQueries.set(topic, (this.routeQueries.get(topic) ?? 0) + 1);
     const parts = this.brokers.map((broker) => broker.routePart(topic)).filter((part) => part !== null);
     if (parts.length === 0) return createResponse(command, ResponseCode.TOPIC_NOT_EXIST, `No topic route info in name server for the topic: ${topic}`);
     const route: TopicRouteData = {

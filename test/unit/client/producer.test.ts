@@ -3,7 +3,7 @@
 // body arrive intact; batches; selector sends; large bodies compressed (sysFlag bit 0, zlib);
 // invalid messages refused locally with nothing sent; a retriable failure is retried on another
 // broker while a non-retriable one is not; unknown topics are created through TBW102; the route
-// cache is refreshed on its interval; a dead broker is avoided after its first failure.
+// cache is refreshed on its interval; concurrent first sends to a new topic share one route lookup; a dead broker is avoided after its first failure.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,6 +115,17 @@ describe('Producer', () => {
     const result = await producer.send(new Message('BrandNewTopic', 'x'));
     expect(result.sendStatus).toBe(SendStatus.SEND_OK);
     expect(cluster.brokers.some((b) => b.topics.get('BrandNewTopic') === 4)).toBe(true);
+  });
+
+  it('shares one route lookup among concurrent first sends to a new topic', async () => {
+    await started();
+    const queries = (topic: string): number => cluster.namesrv.routeQueries.get(topic) ?? 0;
+    const defaultBefore = queries('TBW102');
+    const sends = Array.from({ length: 2000 }, (_, i) => producer.send(new Message('StormTopic', `m${i}`)));
+    const results = await Promise.all(sends);
+    expect(results.every((result) => result.sendStatus === SendStatus.SEND_OK)).toBe(true);
+    expect(queries('StormTopic')).toBe(1);
+    expect(queries('TBW102') - defaultBefore).toBe(1);
   });
 
   it('refuses to send before start and after shutdown', async () => {
