@@ -1,6 +1,6 @@
 import { assert } from '../common/assert.js';
 import { ErrorCode, PetrelError } from '../common/errors.js';
-import { int16At, int32At } from './bytes.js';
+import { int16At, int32At, put16, put32, utf8Length, writeUtf8 as writeString } from './bytes.js';
 import { LanguageCode, type LanguageName, type RemotingCommand } from './command.js';
 import type { HeaderFields } from './header-json.js';
 
@@ -68,45 +68,6 @@ export function writeBinaryHeader(command: RemotingCommand, out: Buffer, positio
   }
   put32(out, extLengthAt, cursor - extLengthAt - 4);
   return cursor;
-}
-
-function put16(out: Buffer, position: number, value: number): void {
-  out[position] = value >>> 8;
-  out[position + 1] = value;
-}
-
-function put32(out: Buffer, position: number, value: number): void {
-  out[position] = value >>> 24;
-  out[position + 1] = value >>> 16;
-  out[position + 2] = value >>> 8;
-  out[position + 3] = value;
-}
-
-/** Strings up to this many chars are measured and written in JS when ASCII (no native call). */
-const SHORT_STRING_CHARS = 64;
-
-function utf8Length(text: string): number {
-  if (text.length <= SHORT_STRING_CHARS) {
-    let index = 0;
-    while (index < text.length && text.charCodeAt(index) < 0x80) index++;
-    if (index === text.length) return index;
-  }
-  return Buffer.byteLength(text, 'utf8');
-}
-
-/** Writes text as UTF-8 at position; returns the bytes written. */
-function writeString(out: Buffer, text: string, position: number): number {
-  const length = text.length;
-  if (length <= SHORT_STRING_CHARS) {
-    let index = 0;
-    for (; index < length; index++) {
-      const code = text.charCodeAt(index);
-      if (code >= 0x80) break;
-      out[position + index] = code;
-    }
-    if (index === length) return length;
-  }
-  return out.write(text, position, 'utf8');
 }
 
 /** Decodes the binary header in bytes[start, end) (the whole buffer by default). */

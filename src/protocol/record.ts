@@ -2,6 +2,7 @@ import { crc32 } from 'node:zlib';
 import { assert } from '../common/assert.js';
 import { ErrorCode, PetrelError } from '../common/errors.js';
 import { PROPERTIES_BYTES_MAX, TOPIC_NAME_CHARS_MAX } from '../common/limits.js';
+import { put16, put32, putLong, utf8Length, writeUtf8 } from './bytes.js';
 import { encodeHost, type HostBytes } from './host-address.js';
 import { encodeProperties, type MessageProperties } from './properties.js';
 import {
@@ -109,8 +110,8 @@ export function encodeRecord(fields: RecordFields, target?: Buffer, position = 0
   const bornHost = hostBytesOf(fields.bornHost);
   const storeHost = fields.storeHost === undefined ? undefined : hostBytesOf(fields.storeHost);
   const sysFlag = sysFlagFor(fields, bornHost, storeHost);
-  const topicBytes = Buffer.byteLength(fields.topic, 'utf8');
-  const propertiesBytes = Buffer.byteLength(properties, 'utf8');
+  const topicBytes = utf8Length(fields.topic);
+  const propertiesBytes = utf8Length(properties);
   if (topicBytes > TOPIC_NAME_CHARS_MAX) throw recordError(`topic of ${topicBytes} bytes exceeds ${TOPIC_NAME_CHARS_MAX}`);
   if (propertiesBytes > PROPERTIES_BYTES_MAX) {
     throw recordError(`properties of ${propertiesBytes} bytes exceed ${PROPERTIES_BYTES_MAX}`);
@@ -126,34 +127,44 @@ export function encodeRecord(fields: RecordFields, target?: Buffer, position = 0
   out.set(fields.body, cursor);
   cursor += fields.body.length;
   out[cursor] = topicBytes;
-  cursor += 1 + out.write(fields.topic, cursor + 1, 'utf8');
-  out.writeInt16BE(propertiesBytes, cursor);
-  if (propertiesBytes > 0) out.write(properties, cursor + 2, 'utf8');
+  cursor += 1 + writeUtf8(out, fields.topic, cursor + 1);
+  put16(out, cursor, propertiesBytes);
+  if (propertiesBytes > 0) writeUtf8(out, properties, cursor + 2);
+  assert(cursor + 2 + propertiesBytes === position + totalBytes, 'record bytes must match their measure');
   return target === undefined ? out : totalBytes;
 }
 
+/** Fixed fields by direct byte stores (no per-call argument checks): positions are in range. */
 function writeFixedPart(
   out: Buffer, position: number, fields: RecordFields, sysFlag: number, totalBytes: number,
   bornHost: HostBytes, storeHost: HostBytes | undefined,
 ): void {
-  out.writeInt32BE(totalBytes, position + RecordPosition.TOTAL_SIZE);
-  out.writeInt32BE(MESSAGE_MAGIC, position + RecordPosition.MAGIC);
-  out.writeInt32BE(fields.bodyCrc ?? bodyCrcOf(fields.body), position + RecordPosition.BODY_CRC);
-  out.writeInt32BE(fields.queueId, position + RecordPosition.QUEUE_ID);
-  out.writeInt32BE(fields.flag, position + RecordPosition.FLAG);
-  writeLong(out, fields.queueOffset ?? 0, position + RecordPosition.QUEUE_OFFSET);
-  writeLong(out, fields.physicalOffset ?? 0, position + RecordPosition.PHYSICAL_OFFSET);
-  out.writeInt32BE(sysFlag, position + RecordPosition.SYS_FLAG);
-  writeLong(out, fields.bornTimestampMs, position + RecordPosition.BORN_TIMESTAMP);
+  put32(out, position + RecordPosition.TOTAL_SIZE, totalBytes);
+  put32(out, position + RecordPosition.MAGIC, MESSAGE_MAGIC);
+  put32(out, position + RecordPosition.BODY_CRC, fields.bodyCrc ?? bodyCrcOf(fields.body));
+  put32(out, position + RecordPosition.QUEUE_ID, fields.queueId);
+  put32(out, position + RecordPosition.FLAG, fields.flag);
+  putSafeLong(out, position + RecordPosition.QUEUE_OFFSET, fields.queueOffset ?? 0);
+  putSafeLong(out, position + RecordPosition.PHYSICAL_OFFSET, fields.physicalOffset ?? 0);
+  put32(out, position + RecordPosition.SYS_FLAG, sysFlag);
+  putSafeLong(out, position + RecordPosition.BORN_TIMESTAMP, fields.bornTimestampMs);
   out.set(bornHost, position + RecordPosition.BORN_HOST);
-  writeLong(out, fields.storeTimestampMs ?? 0, position + storeTimestampPosition(sysFlag));
+  putSafeLong(out, position + storeTimestampPosition(sysFlag), fields.storeTimestampMs ?? 0);
   const storeHostAt = position + storeHostPosition(sysFlag);
-  if (storeHost === undefined) out.fill(0, storeHostAt, position + reconsumeTimesPosition(sysFlag));
-  else out.set(storeHost, storeHostAt);
   const reconsumeAt = position + reconsumeTimesPosition(sysFlag);
-  out.writeInt32BE(fields.reconsumeTimes ?? 0, reconsumeAt);
-  writeLong(out, fields.preparedTransactionOffset ?? 0, reconsumeAt + 4);
-  out.writeInt32BE(fields.body.length, reconsumeAt + 12);
+  if (storeHost === undefined) {
+    for (let at = storeHostAt; at < reconsumeAt; at++) out[at] = 0;
+  } else {
+    out.set(storeHost, storeHostAt);
+  }
+  put32(out, reconsumeAt, fields.reconsumeTimes ?? 0);
+  putSafeLong(out, reconsumeAt + 4, fields.preparedTransactionOffset ?? 0);
+  put32(out, reconsumeAt + 12, fields.body.length);
+}
+
+function putSafeLong(out: Buffer, position: number, value: number): void {
+  assert(Number.isSafeInteger(value), 'long value must be a safe integer');
+  putLong(out, position, value);
 }
 
 /** What the store worker writes into an encoded record when it assigns its place. */
