@@ -1,11 +1,14 @@
 // Child process for the store crash test (test/integration/store-crash.test.ts): opens the store
 // in argv[2] with SYNC_FLUSH and appends until killed, printing one line per acknowledged append:
 // `<id> <physicalOffset> <queueOffset>`. Bodies are derived from the id (crashBody), so the test
-// can check every record it reads back. argv[3] is the first id, argv[4] the log dir.
+// can check every record it reads back. argv[3] is the first id, argv[4] the log dir, argv[5] the
+// tail cache bytes (64 KiB default: batch-buffer mode; 256 KiB: tail mode). Odd ids carry
+// producer-computed index-key hashes, even ids leave hashing to the store worker.
 import { silentLogger } from '../../src/common/log.js';
 import { encodeProperties } from '../../src/protocol/properties.js';
 import { encodeRecord } from '../../src/protocol/record.js';
 import { testMinStoreConfig } from '../../src/store/config.js';
+import { indexKeyHashesOf } from '../../src/store/index-file.js';
 import { StoreProducer } from '../../src/store/producer.js';
 import { openStore } from '../../src/store/store.js';
 
@@ -32,9 +35,11 @@ export function crashRecord(id: number): Buffer {
 }
 
 async function main(): Promise<void> {
-  const [dir, firstIdText, logDir] = process.argv.slice(2);
-  if (dir === undefined || firstIdText === undefined) throw new Error('usage: crash-child <dir> <firstId> [logDir]');
-  const config = testMinStoreConfig(dir, { flushDiskType: 'SYNC_FLUSH', mappedFileSizeCommitLog: 64 * 1024 });
+  const [dir, firstIdText, logDir, tailCacheText] = process.argv.slice(2);
+  if (dir === undefined || firstIdText === undefined) throw new Error('usage: crash-child <dir> <firstId> [logDir] [tailCacheBytes]');
+  const config = testMinStoreConfig(dir, {
+    flushDiskType: 'SYNC_FLUSH', mappedFileSizeCommitLog: 64 * 1024, storeTailCacheBytes: Number(tailCacheText ?? 64 * 1024),
+  });
   const store = await openStore(config, silentLogger, { logDir: logDir ?? dir });
   const producer = new StoreProducer(store.createProducerPort());
   let nextId = Number(firstIdText);
@@ -42,11 +47,12 @@ async function main(): Promise<void> {
   const submit = (): void => {
     while (inFlight < 32) {
       const id = nextId;
+      const keyHashes = id % 2 === 1 ? indexKeyHashesOf('CrashTopic', `ID${id}`, undefined) : undefined;
       const status = producer.append(crashRecord(id), 0, (result) => {
         inFlight--;
         if (result.status === 'ok') process.stdout.write(`${id} ${result.physicalOffset} ${result.queueOffset}\n`);
         submit();
-      });
+      }, keyHashes);
       if (status !== 'queued') {
         setTimeout(submit, 1);
         return;

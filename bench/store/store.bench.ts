@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/common/log.js';
 import { encodeProperties } from '../../src/protocol/properties.js';
 import { encodeRecord } from '../../src/protocol/record.js';
 import { storeConfigFrom, type StoreConfig } from '../../src/store/config.js';
+import { indexKeyHashesOf } from '../../src/store/index-file.js';
 import { StoreProducer } from '../../src/store/producer.js';
 import { openStore } from '../../src/store/store.js';
 
@@ -47,11 +48,17 @@ function fsyncPerSec(dir: string): number {
   return count / elapsedS;
 }
 
+const TOPIC = 'BenchmarkTest';
+
+function uniqKey(index: number): string {
+  return `0A0000020000${String(index).padStart(20, '0')}`;
+}
+
 function record(bodyBytes: number, queueId: number, index: number): Buffer {
   return encodeRecord({
-    topic: 'BenchmarkTest',
+    topic: TOPIC,
     body: Buffer.alloc(bodyBytes, index & 0xff),
-    properties: encodeProperties({ UNIQ_KEY: `0A0000020000${String(index).padStart(20, '0')}`, TAGS: 'TagA', WAIT: 'true' }),
+    properties: encodeProperties({ UNIQ_KEY: uniqKey(index), TAGS: 'TagA', WAIT: 'true' }),
     queueId,
     flag: 0,
     sysFlag: 0,
@@ -77,6 +84,9 @@ async function appendRun(
   const store = await openStore({ ...config, storePathRootDir: dir }, silentLogger, { logDir: dir });
   const producer = new StoreProducer(store.createProducerPort());
   const records = Array.from({ length: 64 }, (_, i) => record(bodyBytes, i % queues, i));
+  // An I/O thread has each message's UNIQ_KEY as a string and hashes it for the index there.
+  const keys = records.map((_, i) => uniqKey(i));
+  const keyHashes: number[] = [];
   const recordBytes = (records[0] as Buffer).length;
   let completed = 0;
   let busyCount = 0;
@@ -93,7 +103,9 @@ async function appendRun(
   };
   const submit = (): void => {
     while (inFlight < window) {
-      const status = producer.append(records[next++ & 63] as Buffer, 0, onDone);
+      const at = next++ & 63;
+      keyHashes.length = 0;
+      const status = producer.append(records[at] as Buffer, 0, onDone, indexKeyHashesOf(TOPIC, keys[at], undefined, keyHashes));
       if (status !== 'queued') {
         busyCount++;
         if (inFlight === 0) setImmediate(submit);
@@ -129,6 +141,12 @@ async function appendRun(
 }
 
 async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY;
+  if (only === 'async128') {
+    const base0 = storeConfigFrom({ brokerIP1: '127.0.0.1', mappedFileSizeCommitLog: 1024 * MIB });
+    console.log(JSON.stringify(await appendRun({ ...base0, flushDiskType: 'ASYNC_FLUSH' }, 128, 4096, 3000, 8)));
+    return;
+  }
   const dir = mkdtempSync(join(baseDir, 'petrel-bench-raw-'));
   const raw = rawWriteMBps(dir);
   const fsyncs = fsyncPerSec(dir);

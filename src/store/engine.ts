@@ -46,12 +46,18 @@ export class StoreEngine {
     return { kind: 'petrel-store-reader', layout: this.layout, control: this.shared.buffer, tailCache: this.tailCache, indexSlots: this.indexSlots };
   }
 
-  /** Appends one append (records of one queue) as its own batch. */
-  append(records: Buffer, tagsCodes: readonly number[]): EngineAppend {
+  /**
+   * Appends one append (records of one queue) as its own batch. The records are copied first
+   * (the writer stamps its source in place, as it does the request ring's entries).
+   */
+  append(records: Buffer, tagsCodes: readonly number[], indexKeyHashes?: readonly number[]): EngineAppend {
     const nowMs = this.clock.nowMs();
     this.writer.beginBatch(nowMs);
     tagsCodes.forEach((code, i) => { this.tags[i] = code; });
-    const physicalOffset = this.writer.add(records, 0, records.length, Math.max(tagsCodes.length, 1), this.tags, 0);
+    const keys = indexKeyHashes === undefined ? null : Int32Array.from(indexKeyHashes);
+    const physicalOffset = this.writer.add(
+      Buffer.from(records), 0, records.length, Math.max(tagsCodes.length, 1), this.tags, 0, keys, keys === null ? -1 : 0,
+    );
     if (physicalOffset === AddCode.TOO_LARGE) return { status: 'too-large' };
     if (physicalOffset < 0) return { status: 'not-writable' };
     const queueOffset = this.writer.lastQueueOffset;

@@ -33,6 +33,30 @@ export function indexKeyHash(topicHashPrefix: number, key: string): number {
   return absolute < 0 ? 0 : absolute;
 }
 
+let lastPrefixTopic = '';
+let lastPrefixHash = topicHashPrefix('');
+
+/**
+ * Producer side of the index (an I/O thread has the key strings already): one record's index-key
+ * hashes in the form `StoreProducer.append` takes them: the key count, then
+ * |String.hashCode(topic + "#" + key)| for UNIQ_KEY and each space-separated KEYS token, exactly
+ * what the store worker computes from the properties when no hashes are given. Appends to `out`.
+ */
+export function indexKeyHashesOf(topic: string, uniqKey: string | undefined, keys: string | undefined, out: number[] = []): number[] {
+  if (topic !== lastPrefixTopic) {
+    lastPrefixTopic = topic;
+    lastPrefixHash = topicHashPrefix(topic);
+  }
+  const countAt = out.length;
+  out.push(0);
+  if (uniqKey !== undefined && uniqKey !== '') out.push(indexKeyHash(lastPrefixHash, uniqKey));
+  if (keys !== undefined && keys !== '') {
+    for (const key of keys.split(' ')) if (key !== '') out.push(indexKeyHash(lastPrefixHash, key));
+  }
+  out[countAt] = out.length - countAt - 1;
+  return out;
+}
+
 /** Java hash of `topic + "#"`, the prefix every key hash of the topic continues from. */
 export function topicHashPrefix(topic: string): number {
   let hash = 0;

@@ -1,7 +1,7 @@
 import { assert } from '../common/assert.js';
 import { RECORD_FIXED_BYTES_V4, RecordPosition, bodyLengthPosition } from '../protocol/record-layout.js';
 import {
-  type Completion, CompletionCode, CompletionRingReader, ENTRY_HEADER_BYTES, RequestRingWriter, requestEntryBytes,
+  type Completion, CompletionCode, CompletionRingReader, ENTRY_HEADER_BYTES, RequestRingWriter, alignTo8, requestEntryBytes,
 } from './ring.js';
 import { Big, Health, SharedState, Word } from './shared-state.js';
 import type { AppendCallback, AppendResult, AppendSubmitStatus } from './types.js';
@@ -70,8 +70,13 @@ export class StoreProducer {
   /**
    * Queues one append: `records` are encoded V1 records of one (topic, queueId), back to back.
    * `tagsCodes`: one per record, or one number for all. See types.ts for the statuses.
+   * `indexKeyHashes` (optional fast path): per record, the number of index keys and then their
+   * hashes, as `indexKeyHashesOf(topic, UNIQ_KEY, KEYS)` builds them; the store worker then
+   * indexes without parsing the properties. Absent: the worker hashes UNIQ_KEY and KEYS itself.
    */
-  append(records: Uint8Array, tagsCodes: number | readonly number[], done: AppendCallback): AppendSubmitStatus {
+  append(
+    records: Uint8Array, tagsCodes: number | readonly number[], done: AppendCallback, indexKeyHashes?: readonly number[],
+  ): AppendSubmitStatus {
     if (this.closed || (this.shared.health() & REFUSE_BITS) !== 0) return 'not-writable';
     if (this.inFlight >= this.completions.slotCount) return 'busy';
     if (this.port.syncFlush && this.behindBytes() > this.port.behindBytesMax) return 'busy';
@@ -79,11 +84,13 @@ export class StoreProducer {
     const sizes = this.validate(bytes);
     if (sizes === null) return 'too-large';
     const recordCount = sizes.length === 0 ? 1 : sizes.length;
-    const entryBytes = requestEntryBytes(recordCount, bytes.length);
+    const keyWords = indexKeyHashes === undefined ? 0 : checkedKeyWords(indexKeyHashes, recordCount);
+    const entryBytes = requestEntryBytes(recordCount, bytes.length, keyWords);
     if (entryBytes > this.requests.entryBytesMax) return 'too-large';
     const at = this.requests.reserve(entryBytes);
     if (at < 0) return 'busy';
-    this.writeEntry(at, bytes, recordCount, tagsCodes);
+    this.writeEntry(at, bytes, recordCount, tagsCodes, entryBytes);
+    if (indexKeyHashes !== undefined) this.writeKeyHashes(at + entryBytes - alignTo8(4 * keyWords), indexKeyHashes);
     this.requests.commit(entryBytes);
     const slot = this.nextSequence & this.slotMask;
     this.callbacks[slot] = done;
@@ -132,10 +139,10 @@ export class StoreProducer {
     return sizes.length === 1 ? [] : sizes;
   }
 
-  private writeEntry(at: number, bytes: Buffer, recordCount: number, tagsCodes: number | readonly number[]): void {
+  private writeEntry(at: number, bytes: Buffer, recordCount: number, tagsCodes: number | readonly number[], entryBytes: number): void {
     const ring = this.requests;
     const word = at >> 2;
-    ring.words[word] = requestEntryBytes(recordCount, bytes.length);
+    ring.words[word] = entryBytes;
     ring.words[word + 1] = this.nextSequence;
     ring.words[word + 2] = recordCount;
     ring.words[word + 3] = bytes.length;
@@ -146,6 +153,12 @@ export class StoreProducer {
       ring.doubles[tagsAt + i] = code;
     }
     ring.bytes.set(bytes, at + ENTRY_HEADER_BYTES + 8 * recordCount);
+  }
+
+  private writeKeyHashes(at: number, hashes: readonly number[]): void {
+    const words = this.requests.words;
+    const first = at >> 2;
+    for (let i = 0; i < hashes.length; i++) words[first + i] = hashes[i] as number;
   }
 
   private arm(): void {
@@ -186,6 +199,18 @@ export class StoreProducer {
     if (this.closed) return;
     callback(toResult(completion, offsets));
   };
+}
+
+/** Words of a well-formed key-hash list (count + hashes per record); a malformed one is a caller bug. */
+function checkedKeyWords(hashes: readonly number[], recordCount: number): number {
+  let position = 0;
+  for (let record = 0; record < recordCount; record++) {
+    const keyCount = hashes[position];
+    assert(keyCount !== undefined && Number.isInteger(keyCount) && keyCount >= 0, 'index key hashes: a count per record');
+    position += 1 + keyCount;
+  }
+  assert(position === hashes.length, 'index key hashes must match the records');
+  return hashes.length;
 }
 
 function relative(sizes: readonly number[]): number[] {

@@ -13,8 +13,12 @@ import { assert } from '../common/assert.js';
  *   @128 data[capacity]
  *
  * Entry (8-byte aligned): | entryBytes i32 | sequence i32 | recordCount i32 | recordsBytes i32 |
- *   tagsCode f64 x recordCount | records... | pad to 8 |. An entry never wraps: when it does not
- *   fit before the end, the producer writes WRAP_MARKER (-1) as entryBytes and skips to index 0.
+ *   tagsCode f64 x recordCount | records... | pad to 8 | [index-key hashes i32... | pad to 8] |.
+ *   The optional key-hash section (present when entryBytes is larger than the rest) holds, per
+ *   record, the key count and then the hashes (`indexKeyHashesOf`). An entry never wraps: when
+ *   it does not fit before the end, the producer writes WRAP_MARKER (-1) as entryBytes and skips
+ *   to index 0. The store worker owns an entry from `peek` to `release` and stamps its records
+ *   in place.
  */
 export const RING_HEADER_BYTES = 128;
 export const ENTRY_HEADER_BYTES = 16;
@@ -26,8 +30,8 @@ export function alignTo8(bytes: number): number {
   return (bytes + 7) & ~7;
 }
 
-export function requestEntryBytes(recordCount: number, recordsBytes: number): number {
-  return ENTRY_HEADER_BYTES + 8 * recordCount + alignTo8(recordsBytes);
+export function requestEntryBytes(recordCount: number, recordsBytes: number, keyHashWords = 0): number {
+  return ENTRY_HEADER_BYTES + 8 * recordCount + alignTo8(recordsBytes) + alignTo8(4 * keyHashWords);
 }
 
 class RingViews {

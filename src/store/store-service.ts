@@ -9,7 +9,7 @@ import { recoverStore, type RecoveryReport } from './recovery.js';
 import { runRetention, RetentionTimer } from './retention.js';
 import { closeDerived } from './engine.js';
 import {
-  CompletionCode, CompletionRingWriter, ENTRY_HEADER_BYTES, RING_HEADER_BYTES,
+  CompletionCode, CompletionRingWriter, ENTRY_HEADER_BYTES, RING_HEADER_BYTES, alignTo8,
   RequestRingReader, type Completion,
 } from './ring.js';
 import { Big, type SharedState, Word } from './shared-state.js';
@@ -248,9 +248,12 @@ export class StoreService {
       if (at < 0) return false;
       const word = at >> 2;
       const recordCount = words[word + 2] as number;
+      const recordsBytes = words[word + 3] as number;
       const recordsStart = at + ENTRY_HEADER_BYTES + 8 * recordCount;
+      const keysStart = recordsStart + alignTo8(recordsBytes);
+      const keyIndex = at + (words[word] as number) > keysStart ? keysStart >> 2 : -1;
       const physicalOffset = this.writer.add(
-        requestBytes, recordsStart, words[word + 3] as number, recordCount, requests.doubles, (at + ENTRY_HEADER_BYTES) >> 3,
+        requestBytes, recordsStart, recordsBytes, recordCount, requests.doubles, (at + ENTRY_HEADER_BYTES) >> 3, words, keyIndex,
       );
       if (physicalOffset === AddCode.BATCH_FULL) return true;
       const i = items.count++;

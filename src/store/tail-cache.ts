@@ -13,11 +13,21 @@ import { Big, type SharedState } from './shared-state.js';
 export class TailCache {
   private readonly bytes: Buffer;
   readonly sizeBytes: number;
+  /** Writer only: bytes below this may be written without moving TAIL_START. */
+  private writableEnd: number;
+  private readonly invalidateStepBytes: number;
 
   constructor(readonly buffer: SharedArrayBuffer, private readonly state: SharedState) {
     this.sizeBytes = buffer.byteLength;
     assert(this.sizeBytes % 8 === 0, 'tail cache size must be a multiple of 8');
     this.bytes = Buffer.from(buffer);
+    this.invalidateStepBytes = Math.min(1024 * 1024, this.sizeBytes / 8);
+    this.writableEnd = state.load(Big.TAIL_START) + this.sizeBytes;
+  }
+
+  /** Writer (tail mode): the cache bytes, to write commit-log runs from. */
+  get writerBytes(): Buffer {
+    return this.bytes;
   }
 
   /** Writer: the bytes of [physicalOffset, physicalOffset + length) are `source[start...]`. */
@@ -28,17 +38,30 @@ export class TailCache {
       this.write(physicalOffset + skip, source, start + skip, this.sizeBytes);
       return;
     }
-    const newTailStart = physicalOffset + length - this.sizeBytes;
-    if (newTailStart > this.state.load(Big.TAIL_START)) this.state.store(Big.TAIL_START, newTailStart);
+    const end = physicalOffset + length;
+    if (end > this.writableEnd) this.invalidateUpTo(end);
     const index = physicalOffset % this.sizeBytes;
     const firstPart = Math.min(length, this.sizeBytes - index);
     source.copy(this.bytes, index, start, start + firstPart);
     if (firstPart < length) source.copy(this.bytes, 0, start + firstPart, start + length);
   }
 
+  /**
+   * Moves TAIL_START so bytes up to `end` may be overwritten, in steps of `invalidateStepBytes`
+   * past `end` (one shared store per step, not per record; readers lose at most one step of
+   * old bytes early).
+   */
+  private invalidateUpTo(end: number): void {
+    const writableEnd = end + this.invalidateStepBytes;
+    const tailStart = writableEnd - this.sizeBytes;
+    if (tailStart > this.state.load(Big.TAIL_START)) this.state.store(Big.TAIL_START, tailStart);
+    this.writableEnd = writableEnd;
+  }
+
   /** Writer, after recovery: nothing below `physicalOffset` is cached. */
   reset(physicalOffset: number): void {
     this.state.store(Big.TAIL_START, physicalOffset);
+    this.writableEnd = physicalOffset + this.sizeBytes;
   }
 
   /** Reader: copies the range into `target`; false when it is not (or no longer) cached. */

@@ -45,16 +45,30 @@ export interface QueueState {
 
 interface Run {
   physicalOffset: number;
+  /** Where the run's bytes sit in the batch buffer (batch-buffer mode only). */
   batchStart: number;
   length: number;
+  /** An end-of-segment blank: written from its own 8 bytes, never merged with another run. */
+  blank: boolean;
 }
+
+const BLANK_SOURCE = Buffer.alloc(BLANK_RECORD_BYTES);
 
 export class StoreWriter {
   readonly commitLog: CommitLogFiles;
   readonly geometry: QueueGeometry;
   readonly cqFds: WriteFdPool;
   readonly index: IndexWriter | null;
+  /** Batch-buffer mode only (a tail cache too small to hold a batch); empty in tail mode. */
   private readonly batch: Buffer;
+  /**
+   * Tail mode: records are stamped in place in the request ring, copied once into the tail
+   * cache, and the commit log is written from the tail cache (no batch buffer). Chosen when the
+   * tail cache holds two batches of two largest appends each (always with the default sizes).
+   */
+  readonly tailMode: boolean;
+  /** Largest commit-log span one batch may cover (tail mode: half the tail cache at most). */
+  private readonly batchSpanMax: number;
   private readonly storeHost: Buffer;
   private readonly queues = new Map<string, QueueState[]>();
   private readonly touched: QueueState[] = [];
@@ -84,7 +98,11 @@ export class StoreWriter {
     this.commitLog = new CommitLogFiles(io, layout.commitLogDir, layout.segmentBytes);
     this.geometry = new QueueGeometry(layout.cqFileBytes);
     this.cqFds = new WriteFdPool(io, layout.cqFileBytes);
-    this.batch = Buffer.alloc(layout.batchBufferBytes);
+    // Tail mode needs room for two batches, each able to take at least two largest appends.
+    const spanMin = 2 * (layout.appendBytesMax + BLANK_RECORD_BYTES);
+    this.tailMode = tail.sizeBytes >= 2 * spanMin;
+    this.batchSpanMax = Math.min(layout.batchBufferBytes, tail.sizeBytes / 2);
+    this.batch = this.tailMode ? Buffer.alloc(0) : Buffer.alloc(layout.batchBufferBytes);
     this.batch.fill(0);
     this.storeHost = encodeStoreHost(layout.storeHostIp, layout.storeHostPort);
     this.index = layout.indexEnabled && indexSlots !== null
@@ -166,21 +184,42 @@ export class StoreWriter {
   /**
    * Adds one append (records of one queue back to back at `source[start..start+bytes)`).
    * Returns the first record's physical offset (>= 0; `lastQueueOffset` holds its queue offset)
-   * or an AddCode.
+   * or an AddCode. The records are stamped in place in `source` (the caller's ring entry,
+   * owned by the worker until released), then copied once (tail cache, or the batch buffer).
+   *
+   * `keyHashes[keyIndex...]`, when `keyIndex >= 0`: the records' index-key hashes computed by
+   * the producer (per record: the key count, then the hashes; see `indexKeyHashesOf`), so the
+   * worker does not parse properties. `keyIndex < 0`: the worker hashes UNIQ_KEY and KEYS itself.
    */
-  add(source: Buffer, start: number, bytes: number, count: number, tagsCodes: Float64Array, tagsIndex: number): number {
+  add(
+    source: Buffer, start: number, bytes: number, count: number, tagsCodes: Float64Array, tagsIndex: number,
+    keyHashes: Int32Array | null = null, keyIndex = -1,
+  ): number {
     if (!this.writable) return AddCode.NOT_WRITABLE;
     if (bytes > this.layout.appendBytesMax) return AddCode.TOO_LARGE;
-    if (this.batchPosition + bytes + BLANK_RECORD_BYTES > this.batch.length) return AddCode.BATCH_FULL;
+    if (!this.fits(bytes)) return AddCode.BATCH_FULL;
     const state = this.queueOfRecord(source, start);
     if (state === null) return AddCode.NOT_WRITABLE;
     this.rollIfNeeded(bytes);
     const physicalOffset = this.writePhysical;
-    const batchStart = this.batchPosition;
-    this.batch.set(new Uint8Array(source.buffer, source.byteOffset + start, bytes), batchStart);
-    this.extendRun(physicalOffset, bytes);
-    this.lastQueueOffset = this.stampAll(state, batchStart, bytes, count, tagsCodes, tagsIndex, physicalOffset);
+    this.lastQueueOffset = this.stampAll(state, source, start, bytes, count, tagsCodes, tagsIndex, physicalOffset, keyHashes, keyIndex);
+    if (this.tailMode) {
+      this.tail.write(physicalOffset, source, start, bytes);
+    } else {
+      this.batch.set(new Uint8Array(source.buffer, source.byteOffset + start, bytes), this.batchPosition);
+    }
+    this.extendRun(physicalOffset, bytes, false);
     return physicalOffset;
+  }
+
+  /** Whether `bytes` more (and a blank, and a skip to the next segment) fit this batch. */
+  private fits(bytes: number): boolean {
+    if (!this.tailMode) return this.batchPosition + bytes + BLANK_RECORD_BYTES <= this.batch.length;
+    if (this.batchPosition === 0) return true;
+    const segmentBytes = this.layout.segmentBytes;
+    const position = this.writePhysical % segmentBytes;
+    const skipBytes = position + bytes + BLANK_RECORD_BYTES > segmentBytes ? segmentBytes - position : 0;
+    return this.writePhysical + skipBytes + bytes - this.batchStartPhysical <= this.batchSpanMax;
   }
 
   /**
@@ -206,26 +245,33 @@ export class StoreWriter {
   }
 
   private stampAll(
-    state: QueueState, batchStart: number, bytes: number, count: number,
-    tagsCodes: Float64Array, tagsIndex: number, physicalOffset: number,
+    state: QueueState, source: Buffer, start: number, bytes: number, count: number,
+    tagsCodes: Float64Array, tagsIndex: number, physicalOffset: number, keyHashes: Int32Array | null, keyIndex: number,
   ): number {
-    const batch = this.batch;
-    let position = batchStart;
+    let position = start;
     let firstQueueOffset = -1;
+    let keyAt = keyIndex;
     for (let i = 0; i < count; i++) {
-      const size = readI32(batch, position);
-      const sysFlag = readI32(batch, position + RecordPosition.SYS_FLAG);
-      assert(readI32(batch, position + RecordPosition.QUEUE_ID) === state.queueId, 'one queue per append');
-      const recordPhysical = physicalOffset + (position - batchStart);
+      const size = readI32(source, position);
+      const sysFlag = readI32(source, position + RecordPosition.SYS_FLAG);
+      assert(readI32(source, position + RecordPosition.QUEUE_ID) === state.queueId, 'one queue per append');
+      const recordPhysical = physicalOffset + (position - start);
       const skipped = isTransactionSkipped(sysFlag);
       const queueOffset = skipped ? 0 : state.nextQueueOffset++;
       if (firstQueueOffset < 0) firstQueueOffset = queueOffset;
-      stampRecord(batch, position, queueOffset, recordPhysical, this.batchStoreTimestampMs, this.storeHost);
+      stampRecord(source, position, queueOffset, recordPhysical, this.batchStoreTimestampMs, this.storeHost);
       if (!skipped) this.stageEntry(state, queueOffset, recordPhysical, size, tagsCodes[tagsIndex + i] as number);
-      if (this.index !== null && (sysFlag & 0xc) !== 0xc) this.indexRecord(state, position, recordPhysical);
+      const indexed = this.index !== null && (sysFlag & 0xc) !== 0xc;
+      if (keyAt >= 0 && keyHashes !== null) {
+        const keyCount = keyHashes[keyAt] as number;
+        if (indexed) this.indexHashes(keyHashes, keyAt + 1, keyCount, recordPhysical);
+        keyAt += 1 + keyCount;
+      } else if (indexed) {
+        this.indexRecord(state, source, position, recordPhysical);
+      }
       position += size;
     }
-    assert(position === batchStart + bytes, 'record sizes must add up to the append size');
+    assert(position === start + bytes, 'record sizes must add up to the append size');
     this.batchMessageCount += count;
     return firstQueueOffset;
   }
@@ -245,8 +291,14 @@ export class StoreWriter {
     state.stagedCount++;
   }
 
-  private indexRecord(state: QueueState, position: number, physicalOffset: number): void {
-    const batch = this.batch;
+  private indexHashes(keyHashes: Int32Array, first: number, keyCount: number, physicalOffset: number): void {
+    if (keyCount === 0) return;
+    this.indexPhysical = physicalOffset;
+    this.indexTimestampMs = this.batchStoreTimestampMs;
+    for (let k = 0; k < keyCount; k++) this.indexSink(keyHashes[first + k] as number);
+  }
+
+  private indexRecord(state: QueueState, batch: Buffer, position: number, physicalOffset: number): void {
     const topicLengthAt = topicLengthPosition(batch, position);
     const propertiesLengthAt = topicLengthAt + 1 + (batch[topicLengthAt] as number);
     const propertiesLength = ((batch[propertiesLengthAt] as number) << 8) | (batch[propertiesLengthAt + 1] as number);
@@ -284,17 +336,22 @@ export class StoreWriter {
     const position = this.writePhysical % segmentBytes;
     if (position + bytes + BLANK_RECORD_BYTES <= segmentBytes) return;
     const bytesLeft = segmentBytes - position;
-    writeBlank(this.batch, this.batchPosition, bytesLeft);
-    this.extendRun(this.writePhysical, BLANK_RECORD_BYTES);
+    if (this.tailMode) {
+      writeBlank(BLANK_SOURCE, 0, bytesLeft);
+      this.tail.write(this.writePhysical, BLANK_SOURCE, 0, BLANK_RECORD_BYTES);
+    } else {
+      writeBlank(this.batch, this.batchPosition, bytesLeft);
+    }
+    this.extendRun(this.writePhysical, BLANK_RECORD_BYTES, true);
     this.writePhysical += bytesLeft - BLANK_RECORD_BYTES;
   }
 
-  private extendRun(physicalOffset: number, bytes: number): void {
+  private extendRun(physicalOffset: number, bytes: number, blank: boolean): void {
     const last = this.runs[this.runs.length - 1];
-    if (last !== undefined && last.physicalOffset + last.length === physicalOffset) {
+    if (!blank && last !== undefined && !last.blank && last.physicalOffset + last.length === physicalOffset) {
       last.length += bytes;
     } else {
-      this.runs.push({ physicalOffset, batchStart: this.batchPosition, length: bytes });
+      this.runs.push({ physicalOffset, batchStart: this.batchPosition, length: bytes, blank });
     }
     this.batchPosition += bytes;
     this.writePhysical = physicalOffset + bytes;
@@ -307,8 +364,12 @@ export class StoreWriter {
   commitBatch(): boolean {
     if (this.batchPosition === 0) return true;
     try {
-      for (const run of this.runs) this.commitLog.writeRun(run.physicalOffset, this.batch, run.batchStart, run.length);
-      for (const run of this.runs) this.tail.write(run.physicalOffset, this.batch, run.batchStart, run.length);
+      if (this.tailMode) {
+        for (const run of this.runs) this.writeRunFromTail(run);
+      } else {
+        for (const run of this.runs) this.commitLog.writeRun(run.physicalOffset, this.batch, run.batchStart, run.length);
+        for (const run of this.runs) this.tail.write(run.physicalOffset, this.batch, run.batchStart, run.length);
+      }
       for (const state of this.touched) this.writeStaged(state);
       this.index?.flushStaged();
     } catch (error) {
@@ -317,6 +378,20 @@ export class StoreWriter {
     }
     this.publish();
     return true;
+  }
+
+  /** Tail mode: the run's bytes are in the tail cache (two pieces when it wraps there). */
+  private writeRunFromTail(run: Run): void {
+    if (run.blank) {
+      writeBlank(BLANK_SOURCE, 0, this.layout.segmentBytes - (run.physicalOffset % this.layout.segmentBytes));
+      this.commitLog.writeRun(run.physicalOffset, BLANK_SOURCE, 0, BLANK_RECORD_BYTES);
+      return;
+    }
+    const tailBytes = this.tail.writerBytes;
+    const index = run.physicalOffset % tailBytes.length;
+    const firstPart = Math.min(run.length, tailBytes.length - index);
+    this.commitLog.writeRun(run.physicalOffset, tailBytes, index, firstPart);
+    if (firstPart < run.length) this.commitLog.writeRun(run.physicalOffset + firstPart, tailBytes, 0, run.length - firstPart);
   }
 
   private writeStaged(state: QueueState): void {
