@@ -63,16 +63,25 @@ class FakeConnection implements Connection {
 
   constructor(private readonly answer: boolean) {}
 
+  /** Frames arrive back to back (the SDK batches the SENDs of a tick into one buffer). */
   writeFrames(frames: readonly Buffer[]): void {
-    const head = frames[0] as Buffer;
-    for (const frame of frames) this.bytesWritten += frame.length;
+    const data = frames.length === 1 ? frames[0] as Buffer : Buffer.concat(frames);
+    this.bytesWritten += data.length;
+    for (let position = 0; position < data.length;) {
+      const frameEnd = position + 4 + data.readInt32BE(position);
+      this.answerFrame(data.subarray(position, frameEnd));
+      position = frameEnd;
+    }
+  }
+
+  private answerFrame(head: Buffer): void {
     if (head.readUInt32BE(4) >>> 24 === SerializeType.ROCKETMQ && head.readInt16BE(8) === 310) {
       // Binary header: opaque at 13, flag at 17 (oneway bit 2).
       if (!this.answer || (head.readInt32BE(17) & 2) !== 0) return;
       this.reply(this.sendReply(head));
       return;
     }
-    this.reply(this.controlReply(decodeFrame(Buffer.concat(frames).subarray(4))));
+    this.reply(this.controlReply(decodeFrame(head.subarray(4))));
   }
 
   private sendReply(head: Buffer): Buffer {

@@ -49,7 +49,7 @@ export class ClientInstance {
   /** NameServer traffic: always TCP. */
   readonly namesrvRemoting: Remoting;
   /** Broker traffic: TCP, or WebSocket when `transport: 'ws'`. */
-  readonly brokerRemoting: Remoting;
+  readonly brokerRemoting: BrokerRemoting;
   private readonly routes = new Map<string, TopicRouteData>();
   private readonly brokerAddrs = new Map<string, Map<number, string>>();
   /** Route queries in flight, one per topic: concurrent callers share it (no lookup storm). */

@@ -6,13 +6,14 @@ import type { HeartbeatData, SendHeader } from './client-api.js';
 import type { ClientOptions } from './client-config.js';
 import { ClientInstance, type ClientMember } from './client-instance.js';
 import { COMPRESS_BODY_OVER_BYTES_DEFAULT, COMPRESS_LEVEL_DEFAULT } from './compression.js';
-import { clientState, invalidMessage, isSendRetriable, noRoute } from './errors.js';
+import { clientState, invalidMessage, noRoute } from './errors.js';
 import { FAULT_ISOLATION_MS_DEFAULT, LatencyFaultTolerance } from './fault-tolerance.js';
 import { type Message, MessageProperty } from './message.js';
 import type { MessageQueue } from './message-queue.js';
 import { type MessageQueueSelector, runSelector } from './selectors.js';
 import { encodeBatch, parseSendResponse, type PreparedMessage, prepareMessage } from './send-encode.js';
-import { type SendCallback, SendResult, SendStatus } from './send-result.js';
+import { type SendCallback, SendResult } from './send-result.js';
+import { SendCall, type SendHost } from './send-call.js';
 import { SendRequestCommand, SendTemplate } from './send-frame.js';
 import { publishQueuesOf, TopicPublishInfo } from './topic-route.js';
 import { FastUniqKeyGenerator } from './uniq-key.js';
@@ -75,6 +76,8 @@ export class Producer implements ClientMember {
     | 'compressMsgBodyOverHowmuch' | 'compressLevel' | 'maxMessageSize' | 'defaultTopicQueueNums' | 'createTopicKey'
     | 'sendLatencyFaultEnable'>>;
   private state: 'created' | 'running' | 'shutdown' = 'created';
+  /** What each SendCall uses of this producer (one object per producer, not per send). */
+  private readonly sendHost: SendHost;
 
   constructor(options: ProducerOptions = {}) {
     this.groupName = options.groupName ?? options.producerGroup ?? DEFAULT_PRODUCER_GROUP;
@@ -94,6 +97,29 @@ export class Producer implements ClientMember {
     };
     this.faults = new LatencyFaultTolerance(undefined, options.faultIsolationMs ?? FAULT_ISOLATION_MS_DEFAULT);
     this.keys = new FastUniqKeyGenerator(ipv4Bytes(this.instance.config.clientIP));
+    this.sendHost = this.makeSendHost();
+  }
+
+  private makeSendHost(): SendHost {
+    const instance = this.instance;
+    return {
+      logger: instance.logger,
+      remoting: instance.brokerRemoting,
+      retryAnotherBrokerWhenNotStoreOK: this.options.retryAnotherBrokerWhenNotStoreOK,
+      check: (message) => {
+        this.checkRunning();
+        checkMessage(message, this.options.maxMessageSize);
+      },
+      usableInfo: (topic) => this.usableInfo(topic),
+      publishInfo: (topic) => this.publishInfo(topic),
+      prepare: (message) => this.prepare(message),
+      command: (message, prepared, queue) => this.command(message, prepared, queue),
+      masterAddress: (brokerName) => instance.masterAddress(brokerName),
+      brokerAddress: (queue) => this.brokerAddress(queue),
+      avoidBroker: this.avoidBroker,
+      brokerUsable: (brokerName) => this.brokerUsable(brokerName),
+      recordOutcome: (brokerName, latencyMs, failed) => this.recordOutcome(brokerName, latencyMs, failed),
+    };
   }
 
   get clientId(): string {
@@ -131,11 +157,18 @@ export class Producer implements ClientMember {
       return this.sendWithRetries(message, second ?? this.options.sendMsgTimeout, this.options.retryTimesWhenSendFailed);
     }
     if (typeof second === 'object' && 'onSuccess' in second) {
-      this.sendWithRetries(message, (third as number | undefined) ?? this.options.sendMsgTimeout,
-        this.options.retryTimesWhenSendAsyncFailed).then(
-        (result) => second.onSuccess(result),
-        (error: unknown) => second.onException(error instanceof Error ? error : new Error(String(error))),
-      );
+      // The callback runs inside the connection's read handler: what it throws is logged, never
+      // allowed to reach the connection (Java's client also catches it).
+      const guarded = (run: () => void): void => {
+        try {
+          run();
+        } catch (error) {
+          this.instance.logger.warn({ err: error, topic: message.topic }, 'send callback threw');
+        }
+      };
+      new SendCall(this.sendHost, message, (third as number | undefined) ?? this.options.sendMsgTimeout,
+        this.options.retryTimesWhenSendAsyncFailed, (result) => guarded(() => second.onSuccess(result)),
+        (error: unknown) => guarded(() => second.onException(error instanceof Error ? error : new Error(String(error))))).start();
       return;
     }
     if (typeof second === 'object' && 'queueId' in second) {
@@ -155,41 +188,9 @@ export class Producer implements ClientMember {
     await this.instance.brokerRemoting.invokeOneway(address, this.command(message, prepared, queue));
   }
 
-  private async sendWithRetries(message: Message, timeoutMs: number, retries: number): Promise<SendResult> {
-    this.checkRunning();
-    checkMessage(message, this.options.maxMessageSize);
-    const startMs = Date.now();
-    const info = this.usableInfo(message.topic) ?? await this.publishInfo(message.topic);
-    const prepared = this.prepare(message);
-    let lastBroker: string | undefined;
-    let lastError: unknown;
-    for (let attempt = 0; attempt <= retries; attempt++) {
-      const remainingMs = timeoutMs - (Date.now() - startMs);
-      if (remainingMs <= 0) break;
-      const queue = lastBroker === undefined
-        ? info.select(this.avoidBroker)
-        : info.select((broker) => broker === lastBroker || !this.brokerUsable(broker));
-      const attemptStartMs = Date.now();
-      try {
-        const result = await this.sendOnce(message, prepared, queue, info, remainingMs);
-        this.recordOutcome(queue.brokerName, Date.now() - attemptStartMs, false);
-        if (result.sendStatus !== SendStatus.SEND_OK && this.options.retryAnotherBrokerWhenNotStoreOK && attempt < retries) {
-          lastBroker = queue.brokerName;
-          continue;
-        }
-        return result;
-      } catch (error) {
-        this.recordOutcome(queue.brokerName, Date.now() - attemptStartMs, true);
-        this.instance.logger.warn({ err: error, attempt, broker: queue.brokerName, topic: message.topic }, 'send failed');
-        if (!isSendRetriable(error)) throw error;
-        lastError = error;
-        lastBroker = queue.brokerName;
-      }
-    }
-    if (lastError !== undefined) throw lastError;
-    throw new PetrelError(ErrorCode.ERR_REMOTING_TIMEOUT, `send to ${message.topic} timed out after ${timeoutMs} ms`, {
-      retriable: true,
-    });
+  /** A send with retries (`SendCall`): the hot path, one call object and the caller's promise. */
+  private sendWithRetries(message: Message, timeoutMs: number, retries: number): Promise<SendResult> {
+    return new Promise((resolve, reject) => new SendCall(this.sendHost, message, timeoutMs, retries, resolve, reject).start());
   }
 
   private async sendToQueue(message: Message, queue: MessageQueue, timeoutMs: number): Promise<SendResult> {

@@ -1,10 +1,19 @@
 // Proves the fast SEND framing: a frame from encodeSendFrame decodes with the generic codec
 // (decodeFrame) to exactly the command's extFields, opaque, flag, code and body, for plain,
 // batch and retry templates, ASCII and non-ASCII properties (fast-check), and string
-// properties; and that FastUniqKeyGenerator keeps the reference generator's format.
+// properties; that frames written back to back into one buffer (writeSendFrame, the batcher's
+// path) decode the same, stay within sendFrameBytesMax, and carry each command's own
+// bornTimestamp (the per-millisecond digit cache), long and non-ASCII values included; that
+// SendBatcher hands a tick's frames over as one buffer, in order, large frames without copying
+// the body, and keeps order with a flush; and that FastUniqKeyGenerator keeps the reference
+// generator's format.
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { encodeSendFrame, SendRequestCommand, SendTemplate } from '../../../src/client/send-frame.js';
+import { SendBatcher } from '../../../src/client/send-batcher.js';
+import {
+  encodeSendFrame, SendRequestCommand, SendTemplate, sendFrameBytesMax, writeSendFrame,
+} from '../../../src/client/send-frame.js';
+import type { Connection } from '../../../src/remoting/connection.js';
 import { FastUniqKeyGenerator } from '../../../src/client/uniq-key.js';
 import { SerializeType } from '../../../src/protocol/command.js';
 import { decodeFrame } from '../../../src/protocol/frame.js';
@@ -47,6 +56,77 @@ describe('encodeSendFrame', () => {
     expect(decoded.extFields?.['i']).toBe('WAIT\u0001true');
     expect(decoded.extFields?.['g']).toBe('5');
     expect(decoded.body).toBeNull();
+  });
+});
+
+const longText = fc.string({ minLength: 0, maxLength: 200, unit: 'grapheme' })
+  .filter((text) => !text.includes('\u0001') && !text.includes('\u0002'));
+
+function decodeAll(data: Buffer) {
+  const decoded = [];
+  for (let position = 0; position < data.length;) {
+    const end = position + 4 + data.readInt32BE(position);
+    decoded.push(decodeFrame(data.subarray(position + 4, end)));
+    position = end;
+  }
+  return decoded;
+}
+
+describe('writeSendFrame', () => {
+  test.prop([fc.array(fc.record({
+    properties: fc.dictionary(propertyText, longText, { maxKeys: 4 }),
+    born: fc.constantFrom(0, 9, 1_700_000_000_123, 1_700_000_000_124, 99_999_999_999_999),
+    body: fc.uint8Array({ maxLength: 64 }),
+  }), { minLength: 1, maxLength: 8 })])('writes frames back to back that decode to their commands', (sends) => {
+    const target = Buffer.alloc(64 * 1024);
+    let position = 0;
+    const commands = sends.map((send, index) => {
+      const command = new SendRequestCommand(new SendTemplate(base), send.born, send.properties, Buffer.from(send.body));
+      command.opaque = -(index + 1);
+      const end = writeSendFrame(command, target, position);
+      expect(end - position).toBeLessThanOrEqual(sendFrameBytesMax(command));
+      position = end;
+      return command;
+    });
+    const decoded = decodeAll(target.subarray(0, position));
+    expect(decoded.map((d) => [d.opaque, d.extFields, d.body?.length ?? 0]))
+      .toEqual(commands.map((c) => [c.opaque, c.extFields, c.body.length]));
+  });
+});
+
+class RecordingConnection implements Partial<Connection> {
+  readonly writes: Buffer[][] = [];
+  writeFrames(frames: readonly Buffer[]): void {
+    this.writes.push([...frames]);
+  }
+}
+
+describe('SendBatcher', () => {
+  it('hands one tick of frames over as one buffer, in order; large bodies go by reference after them', async () => {
+    const connection = new RecordingConnection();
+    const batcher = new SendBatcher(connection as unknown as Connection);
+    const command = (opaque: number, body: Buffer): SendRequestCommand => {
+      const sent = new SendRequestCommand(new SendTemplate(base), 1_700_000_000_123, { WAIT: 'true' }, body);
+      sent.opaque = opaque;
+      return sent;
+    };
+    const large = Buffer.alloc(100 * 1024, 7);
+    for (let opaque = 1; opaque <= 100; opaque++) batcher.write(command(opaque, Buffer.from(`m${opaque}`)));
+    batcher.write(command(101, large));
+    batcher.write(command(102, Buffer.from('after')));
+    expect(connection.writes).toHaveLength(2);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(connection.writes).toHaveLength(3);
+    expect(connection.writes[0]).toHaveLength(1);
+    expect(connection.writes[1]?.[1]).toBe(large);
+    const decoded = decodeAll(Buffer.concat(connection.writes.flat()));
+    expect(decoded.map((d) => d.opaque)).toEqual(Array.from({ length: 102 }, (_, i) => i + 1));
+    expect(decoded[99]?.body?.toString()).toBe('m100');
+    batcher.write(command(103, Buffer.from('x')));
+    batcher.flush();
+    expect(connection.writes).toHaveLength(4);
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(connection.writes).toHaveLength(4);
   });
 });
 
