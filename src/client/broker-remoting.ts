@@ -3,6 +3,7 @@ import { FRAME_BYTES_MAX, IN_FLIGHT_REQUESTS_MAX, SOCKET_WRITE_QUEUE_BYTES_MAX }
 import type { Logger } from '../common/log.js';
 import { FLAG_RESPONSE, type RemotingCommand, SerializeType } from '../protocol/command.js';
 import { decodeFrame, FrameDecoder } from '../protocol/frame.js';
+import { decodeSendResponse, type SendResponse } from './send-response.js';
 import type { RequestHandler } from '../remoting/channel.js';
 import { ConnectionChannel } from '../remoting/client.js';
 import type { Connection, ConnectionFactory } from '../remoting/connection.js';
@@ -57,7 +58,7 @@ class SendChannel extends ConnectionChannel {
 interface Link extends ChannelState {
   readonly address: string;
   readonly connection: Connection;
-  readonly sends: SendTable;
+  readonly sends: SendTable<SendResponse>;
   readonly batcher: SendBatcher;
 }
 
@@ -74,12 +75,20 @@ function int32At(bytes: Buffer, position: number): number {
     | ((bytes[position + 2] as number) << 8) | (bytes[position + 3] as number);
 }
 
-/** A SendWaiter settling a promise (sends made through `invoke`). */
-class PromiseWaiter implements SendWaiter {
+/** A SendWaiter settling a promise with the generic RemotingCommand (sends made through `invoke`). */
+class PromiseWaiter implements SendWaiter<SendResponse> {
   constructor(
-    readonly onResponse: (response: RemotingCommand) => void,
+    private readonly resolve: (response: RemotingCommand) => void,
     readonly onError: (error: PetrelError) => void,
   ) {}
+
+  onResponse(response: SendResponse): void {
+    try {
+      this.resolve(decodeFrame(response.frame as Buffer));
+    } catch (error) {
+      this.onError(asPetrelError(error));
+    }
+  }
 }
 
 export class BrokerRemoting implements Remoting {
@@ -99,7 +108,7 @@ export class BrokerRemoting implements Remoting {
    * (ERR_REMOTING_TIMEOUT / _CLOSED / _TOO_MANY_IN_FLIGHT / _CONNECT), possibly before this
    * returns. The hot path: no promise, no closure.
    */
-  invokeSend(address: string, command: SendRequestCommand, timeoutMs: number, waiter: SendWaiter): void {
+  invokeSend(address: string, command: SendRequestCommand, timeoutMs: number, waiter: SendWaiter<SendResponse>): void {
     const link = this.links.get(address);
     if (link !== undefined) {
       this.sendOn(link, command, timeoutMs, waiter);
@@ -135,7 +144,7 @@ export class BrokerRemoting implements Remoting {
     this.stopSweep();
   }
 
-  private sendOn(link: Link, command: SendRequestCommand, timeoutMs: number, waiter: SendWaiter): void {
+  private sendOn(link: Link, command: SendRequestCommand, timeoutMs: number, waiter: SendWaiter<SendResponse>): void {
     if (link.connection.closed) {
       waiter.onError(new PetrelError(ErrorCode.ERR_REMOTING_CLOSED, `connection to ${link.address} is closed`, { retriable: true }));
       return;
@@ -161,15 +170,12 @@ export class BrokerRemoting implements Remoting {
   private completeSend(content: Buffer, link: Link): boolean {
     if (link.sends.size === 0 || content.length < FIXED_CONTENT_BYTES || content[0] !== SerializeType.ROCKETMQ) return false;
     if ((int32At(content, FLAG_POSITION) & FLAG_RESPONSE) === 0 || int32At(content, OPAQUE_POSITION) >= 0) return false;
-    let response: RemotingCommand;
-    try {
-      response = decodeFrame(content);
-    } catch (error) {
-      if (isPetrelError(error)) throw error;
-      throw new PetrelError(ErrorCode.ERR_FRAME_MALFORMED, `frame does not decode: ${String(error)}`, { cause: error });
-    }
-    if (!link.sends.complete(response)) {
-      this.options.logger.debug({ opaque: response.opaque, address: link.address }, 'send response for unknown opaque dropped (late, after timeout?)');
+    const opaque = int32At(content, OPAQUE_POSITION);
+    // Throws ERR_FRAME_MALFORMED before the entry is taken: the connection closes and failAll
+    // tells its waiter.
+    const response = decodeSendResponse(content);
+    if (!link.sends.complete(opaque, response)) {
+      this.options.logger.debug({ opaque, address: link.address }, 'send response for unknown opaque dropped (late, after timeout?)');
     }
     return true;
   }
@@ -221,7 +227,7 @@ export class BrokerRemoting implements Remoting {
     const batcher = new SendBatcher(connection);
     const link: Link = {
       address, connection, inFlightRequests: 0, channel: new SendChannel(connection, batcher), batcher,
-      pending: new PendingTable(address, IN_FLIGHT_REQUESTS_MAX), sends: new SendTable(address, IN_FLIGHT_REQUESTS_MAX),
+      pending: new PendingTable(address, IN_FLIGHT_REQUESTS_MAX), sends: new SendTable<SendResponse>(address, IN_FLIGHT_REQUESTS_MAX),
     };
     const decoder = new FrameDecoder((content) => {
       if (!this.completeSend(content, link)) this.dispatcher.dispatchFrame(content, link);

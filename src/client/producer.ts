@@ -11,7 +11,8 @@ import { FAULT_ISOLATION_MS_DEFAULT, LatencyFaultTolerance } from './fault-toler
 import { type Message, MessageProperty } from './message.js';
 import type { MessageQueue } from './message-queue.js';
 import { type MessageQueueSelector, runSelector } from './selectors.js';
-import { encodeBatch, parseSendResponse, type PreparedMessage, prepareMessage } from './send-encode.js';
+import { encodeBatch, type PreparedMessage, prepareMessage } from './send-encode.js';
+import { sendResultOf } from './send-response.js';
 import { type SendCallback, SendResult } from './send-result.js';
 import { SendCall, type SendHost } from './send-call.js';
 import { SendRequestCommand, SendTemplate } from './send-frame.js';
@@ -234,8 +235,16 @@ export class Producer implements ClientMember {
   ): Promise<SendResult> {
     const address = this.instance.masterAddress(queue.brokerName) ?? await this.brokerAddress(queue);
     const command = this.command(message, prepared, queue, batch);
-    const response = await this.instance.brokerRemoting.invoke(address, command, timeoutMs);
-    return parseSendResponse(response, queue, prepared.uniqKey);
+    return new Promise((resolve, reject) => this.instance.brokerRemoting.invokeSend(address, command, timeoutMs, {
+      onResponse: (response) => {
+        try {
+          resolve(sendResultOf(response, queue, prepared.uniqKey));
+        } catch (error) {
+          reject(error as Error);
+        }
+      },
+      onError: reject,
+    }));
   }
 
   private command(message: Message, prepared: PreparedMessage, queue: MessageQueue, batch = false): SendRequestCommand {

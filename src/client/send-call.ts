@@ -1,13 +1,13 @@
 import { ErrorCode, PetrelError } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
-import type { RemotingCommand } from '../protocol/command.js';
 import type { BrokerRemoting } from './broker-remoting.js';
 import { isSendRetriable } from './errors.js';
 import type { Message } from './message.js';
 import type { MessageQueue } from './message-queue.js';
-import { parseSendResponse, type PreparedMessage } from './send-encode.js';
+import type { PreparedMessage } from './send-encode.js';
 import type { SendRequestCommand } from './send-frame.js';
 import { type SendResult, SendStatus } from './send-result.js';
+import { type SendResponse, sendResultOf } from './send-response.js';
 import type { SendWaiter } from './send-table.js';
 import type { TopicPublishInfo } from './topic-route.js';
 
@@ -42,7 +42,7 @@ export interface SendHost {
  * attempt on the hot path. `done` / `failed` are the caller's promise resolvers (or the
  * callback form's onSuccess / onException).
  */
-export class SendCall implements SendWaiter {
+export class SendCall implements SendWaiter<SendResponse> {
   private info: TopicPublishInfo | null = null;
   private prepared: PreparedMessage | null = null;
   private queue: MessageQueue | null = null;
@@ -77,11 +77,11 @@ export class SendCall implements SendWaiter {
     this.host.publishInfo(this.message.topic).then((found) => this.begin(found), (error: unknown) => this.failed(error as Error));
   }
 
-  onResponse(response: RemotingCommand): void {
+  onResponse(response: SendResponse): void {
     const queue = this.queue as MessageQueue;
     let result: SendResult;
     try {
-      result = parseSendResponse(response, queue, (this.prepared as PreparedMessage).uniqKey);
+      result = sendResultOf(response, queue, (this.prepared as PreparedMessage).uniqKey);
     } catch (error) {
       this.onError(error as PetrelError);
       return;

@@ -1,11 +1,11 @@
 import type { RemotingCommand } from '../protocol/command.js';
 import { encodeProperties } from '../protocol/properties.js';
-import { ResponseCode } from '../protocol/response-code.js';
 import { maybeCompress } from './compression.js';
-import { invalidMessage, responseError } from './errors.js';
+import { invalidMessage } from './errors.js';
 import { type Message, MessageProperty } from './message.js';
 import type { MessageQueue } from './message-queue.js';
-import { SendResult, SendStatus } from './send-result.js';
+import type { SendResult } from './send-result.js';
+import { sendResponseOf, sendResultOf } from './send-response.js';
 import { encodeBatch as encodeBatchBody } from '../protocol/batch.js';
 
 /**
@@ -66,22 +66,7 @@ export function encodeBatch(messages: readonly Message[], keys: UniqKeySource): 
   return { body, uniqKeys };
 }
 
-const STATUS_BY_CODE: Readonly<Record<number, SendStatus>> = {
-  [ResponseCode.SUCCESS]: SendStatus.SEND_OK,
-  [ResponseCode.FLUSH_DISK_TIMEOUT]: SendStatus.FLUSH_DISK_TIMEOUT,
-  [ResponseCode.FLUSH_SLAVE_TIMEOUT]: SendStatus.FLUSH_SLAVE_TIMEOUT,
-  [ResponseCode.SLAVE_NOT_AVAILABLE]: SendStatus.SLAVE_NOT_AVAILABLE,
-};
-
 /** Reads a SEND response; throws MQResponseError for anything but the four stored codes. */
 export function parseSendResponse(response: RemotingCommand, queue: MessageQueue, msgId: string): SendResult {
-  const status = STATUS_BY_CODE[response.code];
-  if (status === undefined) throw responseError(response, `send to ${queue.topic}@${queue.brokerName}`);
-  const ext = response.extFields ?? {};
-  const queueId = ext['queueId'] === undefined ? queue.queueId : Number(ext['queueId']);
-  const resultQueue = queueId === queue.queueId ? queue : { ...queue, queueId };
-  return new SendResult(
-    status, msgId, ext['msgId'] ?? '', resultQueue, Number(ext['queueOffset'] ?? '-1'),
-    ext['MSG_REGION'] ?? 'DefaultRegion', ext['TRACE_ON'] !== 'false', ext['transactionId'],
-  );
+  return sendResultOf(sendResponseOf(response), queue, msgId);
 }

@@ -1,6 +1,5 @@
 import { assert } from '../common/assert.js';
 import { ErrorCode, PetrelError } from '../common/errors.js';
-import type { RemotingCommand } from '../protocol/command.js';
 
 /**
  * SEND requests in flight on one broker connection, the producer's hot path: one small entry per
@@ -15,25 +14,25 @@ import type { RemotingCommand } from '../protocol/command.js';
  * `timeoutMs` + the sweep interval after it was sent. A settled entry behind a slow one stays
  * queued until the slow one settles; the FIFO is compacted when such entries dominate it.
  */
-export interface SendWaiter {
+export interface SendWaiter<Response> {
   /** The broker's answer, whatever its response code. */
-  onResponse(response: RemotingCommand): void;
+  onResponse(response: Response): void;
   /** ERR_REMOTING_TIMEOUT, ERR_REMOTING_CLOSED, ERR_REMOTING_TOO_MANY_IN_FLIGHT, ... */
   onError(error: PetrelError): void;
 }
 
-interface Entry {
+interface Entry<Response> {
   readonly opaque: number;
   readonly code: number;
   readonly timeoutMs: number;
   readonly deadlineMs: number;
   /** Null once settled. */
-  waiter: SendWaiter | null;
+  waiter: SendWaiter<Response> | null;
 }
 
 /** Entries of one timeout, in send order (so in deadline order). */
-class DeadlineQueue {
-  items: Entry[] = [];
+class DeadlineQueue<Response> {
+  items: Array<Entry<Response>> = [];
   head = 0;
 
   get length(): number {
@@ -49,9 +48,9 @@ class DeadlineQueue {
 /** Settled entries tolerated in a FIFO beyond twice the live ones before it is compacted. */
 const COMPACT_SLACK_ENTRIES = 1024;
 
-export class SendTable {
-  private readonly entries = new Map<number, Entry>();
-  private readonly queues = new Map<number, DeadlineQueue>();
+export class SendTable<Response> {
+  private readonly entries = new Map<number, Entry<Response>>();
+  private readonly queues = new Map<number, DeadlineQueue<Response>>();
 
   constructor(private readonly describe: string, private readonly inFlightMax: number) {
     assert(inFlightMax > 0, 'inFlightMax must be > 0');
@@ -66,21 +65,21 @@ export class SendTable {
   }
 
   /** Registers a request about to be written; the caller checked `full` first. */
-  add(opaque: number, code: number, timeoutMs: number, nowMs: number, waiter: SendWaiter): void {
+  add(opaque: number, code: number, timeoutMs: number, nowMs: number, waiter: SendWaiter<Response>): void {
     assert(!this.entries.has(opaque), 'opaque already in flight');
-    const entry: Entry = { opaque, code, timeoutMs, deadlineMs: nowMs + timeoutMs, waiter };
+    const entry: Entry<Response> = { opaque, code, timeoutMs, deadlineMs: nowMs + timeoutMs, waiter };
     this.entries.set(opaque, entry);
     let queue = this.queues.get(timeoutMs);
     if (queue === undefined) {
-      queue = new DeadlineQueue();
+      queue = new DeadlineQueue<Response>();
       this.queues.set(timeoutMs, queue);
     }
     queue.items.push(entry);
   }
 
   /** Hands `response` to its waiter; false for an opaque not in flight (late, after a timeout). */
-  complete(response: RemotingCommand): boolean {
-    const entry = this.entries.get(response.opaque);
+  complete(opaque: number, response: Response): boolean {
+    const entry = this.entries.get(opaque);
     if (entry === undefined) return false;
     const waiter = this.settle(entry);
     waiter.onResponse(response);
@@ -95,7 +94,7 @@ export class SendTable {
 
   /** Fails every request in flight (the connection closed). */
   failAll(error: PetrelError): void {
-    const waiters: SendWaiter[] = [];
+    const waiters: Array<SendWaiter<Response>> = [];
     for (const entry of this.entries.values()) waiters.push(this.settle(entry));
     this.queues.clear();
     for (const waiter of waiters) waiter.onError(error);
@@ -103,12 +102,12 @@ export class SendTable {
 
   /** Times out every request whose deadline is <= nowMs; drops settled entries from FIFO heads. */
   expire(nowMs: number): void {
-    const expired: Entry[] = [];
+    const expired: Array<Entry<Response>> = [];
     for (const [timeoutMs, queue] of this.queues) {
       const items = queue.items;
       let head = queue.head;
       while (head < items.length) {
-        const entry = items[head] as Entry;
+        const entry = items[head] as Entry<Response>;
         if (entry.waiter !== null && entry.deadlineMs > nowMs) break;
         if (entry.waiter !== null) expired.push(entry);
         head++;
@@ -127,7 +126,7 @@ export class SendTable {
     }
   }
 
-  private settle(entry: Entry): SendWaiter {
+  private settle(entry: Entry<Response>): SendWaiter<Response> {
     const waiter = entry.waiter;
     assert(waiter !== null, 'send entry settled twice');
     entry.waiter = null;

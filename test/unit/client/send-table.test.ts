@@ -9,7 +9,7 @@ import { ErrorCode, PetrelError } from '../../../src/common/errors.js';
 import { createRequest, createResponse, type RemotingCommand } from '../../../src/protocol/command.js';
 import { SendTable, type SendWaiter } from '../../../src/client/send-table.js';
 
-class Recorder implements SendWaiter {
+class Recorder implements SendWaiter<RemotingCommand> {
   readonly outcomes: string[] = [];
   onResponse(response: RemotingCommand): void {
     this.outcomes.push(`response ${response.opaque}`);
@@ -27,13 +27,13 @@ function answer(opaque: number): RemotingCommand {
 
 describe('SendTable', () => {
   it('hands each answer to its own waiter, in any order, and refuses late ones', () => {
-    const table = new SendTable('broker', 16);
+    const table = new SendTable<RemotingCommand>('broker', 16);
     const waiters = [new Recorder(), new Recorder(), new Recorder()];
     waiters.forEach((waiter, index) => table.add(-(index + 1), 310, 1000, 0, waiter));
-    expect(table.complete(answer(-3))).toBe(true);
-    expect(table.complete(answer(-1))).toBe(true);
+    expect(table.complete(-3, answer(-3))).toBe(true);
+    expect(table.complete(-1, answer(-1))).toBe(true);
     table.expire(1000);
-    expect(table.complete(answer(-2))).toBe(false);
+    expect(table.complete(-2, answer(-2))).toBe(false);
     expect(waiters.map((w) => w.outcomes)).toEqual([['response -1'], [ErrorCode.ERR_REMOTING_TIMEOUT], ['response -3']]);
     expect(table.size).toBe(0);
   });
@@ -43,7 +43,7 @@ describe('SendTable', () => {
       fc.array(fc.record({ sentMs: fc.integer({ min: 0, max: 100 }), timeoutMs: fc.constantFrom(5, 30, 50, 200) }), { maxLength: 60 }),
       fc.array(fc.integer({ min: 0, max: 400 }), { maxLength: 8 }),
       (requests, sweepTimes) => {
-        const table = new SendTable('broker', 1000);
+        const table = new SendTable<RemotingCommand>('broker', 1000);
         const sorted = [...requests].sort((a, b) => a.sentMs - b.sentMs);
         const waiters = sorted.map(() => new Recorder());
         sorted.forEach((request, index) => table.add(-(index + 1), 310, request.timeoutMs, request.sentMs, waiters[index] as Recorder));
@@ -61,7 +61,7 @@ describe('SendTable', () => {
   });
 
   it('fails everything once on failAll, one request on fail, and reports the bound', () => {
-    const table = new SendTable('broker', 2);
+    const table = new SendTable<RemotingCommand>('broker', 2);
     const [a, b] = [new Recorder(), new Recorder()];
     table.add(-1, 310, 1000, 0, a);
     expect(table.full).toBe(false);
@@ -76,13 +76,13 @@ describe('SendTable', () => {
   });
 
   it('keeps working when one slow request holds thousands of settled ones behind it', () => {
-    const table = new SendTable('broker', 100_000);
+    const table = new SendTable<RemotingCommand>('broker', 100_000);
     const slow = new Recorder();
     table.add(-1, 310, 1000, 0, slow);
     const fast = new Recorder();
     for (let i = 2; i <= 5000; i++) {
       table.add(-i, 310, 1000, 1, fast);
-      table.complete(answer(-i));
+      table.complete(-i, answer(-i));
       if (i % 500 === 0) table.expire(2);
     }
     expect(fast.outcomes).toHaveLength(4999);
