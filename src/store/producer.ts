@@ -50,6 +50,7 @@ export class StoreProducer {
   private expectedSequence = 0;
   private inFlight = 0;
   private waiting = false;
+  private wakePending = false;
   private closed = false;
 
   constructor(readonly port: ProducerPort) {
@@ -97,7 +98,11 @@ export class StoreProducer {
     this.relativeOffsets[slot] = sizes.length === 0 ? undefined : relative(sizes);
     this.nextSequence = (this.nextSequence + 1) | 0;
     this.inFlight++;
-    if (Atomics.load(this.shared.words, Word.SLEEPING) === 1) this.shared.wakeWorker();
+    if (!this.wakePending && Atomics.load(this.shared.words, Word.SLEEPING) === 1) {
+      // Wake the worker once this task's appends are all in the ring: one bigger batch.
+      this.wakePending = true;
+      queueMicrotask(this.wakeWorker);
+    }
     this.arm();
     return 'queued';
   }
@@ -175,9 +180,16 @@ export class StoreProducer {
     }
   }
 
+  private readonly wakeWorker = (): void => {
+    this.wakePending = false;
+    this.shared.wakeWorker();
+  };
+
   private readonly onWake = (): void => {
     this.waiting = false;
+    this.completions.setDraining(true);
     this.drain();
+    this.completions.setDraining(false);
     this.arm();
   };
 

@@ -140,11 +140,14 @@ export class RequestRingReader extends RingViews {
 /**
  * Completion ring: fixed 48-byte slots, worker -> producer.
  *   @0 writeCounter i32 (worker; the producer Atomics.waitAsyncs on it)   @64 readCounter i32
+ *   @96 draining i32 (producer: 1 while it delivers completions; the worker then skips the
+ *       notify, and the producer's re-armed wait sees the moved write counter at once)
  *   slot: | sequence i32 | status i32 | recordCount i32 | pad i32 | physicalOffset f64 |
  *         | queueOffset f64 | storeTimestampMs f64 | pad f64 |
  */
 export const COMPLETION_SLOT_BYTES = 48;
 const SLOT_INT32S = COMPLETION_SLOT_BYTES / 4;
+const DRAINING_WORD = 24;
 const SLOT_DOUBLES = COMPLETION_SLOT_BYTES / 8;
 
 export const CompletionCode = { OK: 0, FLUSH_DISK_TIMEOUT: 1, NOT_WRITABLE: 2 } as const;
@@ -186,12 +189,15 @@ class CompletionViews {
 export class CompletionRingWriter extends CompletionViews {
   private writeCounter: number;
   private published: number;
+  private notified: number;
+  private firstQuietMs = 0;
   private readCounterSeen: number;
 
   constructor(buffer: SharedArrayBuffer) {
     super(buffer);
     this.writeCounter = Atomics.load(this.control, WRITE_WORD) >>> 0;
     this.published = this.writeCounter;
+    this.notified = this.writeCounter;
     this.readCounterSeen = Atomics.load(this.control, READ_WORD) >>> 0;
   }
 
@@ -216,12 +222,40 @@ export class CompletionRingWriter extends CompletionViews {
     this.writeCounter = (this.writeCounter + 1) >>> 0;
   }
 
-  /** Makes pushed completions visible and notifies a waiting producer. */
+  /** Makes pushed completions visible and notifies the producer (`publishQuietly` + `notify`). */
   publish(): void {
+    this.publishQuietly(0);
+    this.notify(true, 0);
+  }
+
+  /**
+   * Makes pushed completions visible without waking the producer: a producer that is draining
+   * or re-arming sees them, a sleeping one waits for `notify`.
+   */
+  publishQuietly(nowMs: number): void {
     if (this.published === this.writeCounter) return;
+    if (this.published === this.notified) this.firstQuietMs = nowMs;
     this.published = this.writeCounter;
     Atomics.store(this.control, WRITE_WORD, this.writeCounter | 0);
-    Atomics.notify(this.control, WRITE_WORD);
+  }
+
+  /** Completions published but not yet notified. */
+  get quietCount(): number {
+    return (this.published - this.notified) >>> 0;
+  }
+
+  /**
+   * Wakes the producer for the quiet completions when `force`, when at least `minCount` are
+   * waiting, or when the oldest has waited `maxDelayMs`. A notify costs a system call and, on a
+   * busy machine, often the CPU (the woken thread preempts the notifier), so a store worker
+   * that has more work batches them. Skipped while the producer drains (it re-checks after).
+   */
+  notify(force: boolean, nowMs: number, minCount = 1, maxDelayMs = 0): void {
+    const quiet = this.quietCount;
+    if (quiet === 0) return;
+    if (!force && quiet < minCount && nowMs - this.firstQuietMs < maxDelayMs) return;
+    this.notified = this.published;
+    if (Atomics.load(this.control, DRAINING_WORD) === 0) Atomics.notify(this.control, WRITE_WORD);
   }
 }
 
@@ -245,6 +279,14 @@ export class CompletionRingReader extends CompletionViews {
 
   waitWordIndex(): number {
     return WRITE_WORD;
+  }
+
+  /**
+   * Marks a drain in progress. After `setDraining(false)` the caller must re-arm its wait on
+   * `consumedCounter()`: completions published meanwhile (not notified) then end it at once.
+   */
+  setDraining(draining: boolean): void {
+    Atomics.store(this.control, DRAINING_WORD, draining ? 1 : 0);
   }
 
   /**

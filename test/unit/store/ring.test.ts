@@ -140,4 +140,37 @@ describe('StoreProducer', () => {
     expect(delivered).toEqual([0, 1]);
     expect(producer.pendingCount).toBe(1);
   });
+
+  it('wakes the producer for quietly published completions only when many, old or forced', async () => {
+    const ports = port(64);
+    const producer = new StoreProducer(ports);
+    const completions = new CompletionRingWriter(ports.completions);
+    const record = buildRecord({ topic: 'T', queueId: 0, body: bodyOf(1, 10) });
+    const delivered: number[] = [];
+    for (let i = 0; i < 3; i++) producer.append(record, 0, () => delivered.push(i));
+    const settle = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 20));
+    completions.push(0, CompletionCode.OK, 1, 100, 0, 5);
+    completions.publishQuietly(1000);
+    completions.notify(false, 1000, 2, 5);
+    await settle();
+    expect(completions.quietCount).toBe(1);
+    expect(delivered).toEqual([]);
+    completions.notify(false, 1005, 2, 5); // the oldest waited maxDelayMs
+    await settle();
+    expect(delivered).toEqual([0]);
+    completions.push(1, CompletionCode.OK, 1, 200, 1, 5);
+    completions.publishQuietly(2000);
+    completions.push(2, CompletionCode.OK, 1, 300, 2, 5);
+    completions.publishQuietly(2000);
+    completions.notify(false, 2000, 2, 5); // two waiting: enough
+    await settle();
+    expect(delivered).toEqual([0, 1, 2]);
+    expect(completions.quietCount).toBe(0);
+    producer.append(record, 0, () => delivered.push(3));
+    completions.push(3, CompletionCode.OK, 1, 400, 3, 5);
+    completions.publishQuietly(3000);
+    completions.notify(true, 3000, 100, 100);
+    await settle();
+    expect(delivered).toEqual([0, 1, 2, 3]);
+  });
 });
