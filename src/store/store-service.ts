@@ -14,6 +14,7 @@ import {
 } from './ring.js';
 import { Big, type SharedState, Word } from './shared-state.js';
 import type { TailCache } from './tail-cache.js';
+import { PendingSync } from './pending-sync.js';
 import { AddCode, StoreWriter } from './writer.js';
 
 /**
@@ -28,12 +29,6 @@ interface Producer {
   readonly completions: CompletionRingWriter;
   /** 1 while listed in `quietList`. */
   quiet: number;
-}
-
-/** One append's completion as the worker holds it until delivery. */
-export interface Held {
-  producer: number;
-  completion: Completion;
 }
 
 /**
@@ -60,40 +55,6 @@ class BatchItems {
 
   get full(): boolean {
     return this.count === this.producer.length;
-  }
-}
-
-/** Completions waiting for a flush (SYNC_FLUSH), oldest first; ends are increasing. */
-export class PendingSync {
-  private items: (Held & { endPhysical: number; deadlineMs: number })[] = [];
-  private head = 0;
-
-  get size(): number {
-    return this.items.length - this.head;
-  }
-
-  push(producer: number, completion: Completion, endPhysical: number, deadlineMs: number): void {
-    this.items.push({ producer, completion, endPhysical, deadlineMs });
-  }
-
-  /** Releases every completion covered by `flushedPhysical` or past its deadline. */
-  release(flushedPhysical: number, nowMs: number, deliver: (producer: number, completion: Completion) => void): void {
-    while (this.head < this.items.length) {
-      const item = this.items[this.head] as (typeof this.items)[number];
-      if (item.endPhysical <= flushedPhysical) {
-        deliver(item.producer, item.completion);
-      } else if (item.deadlineMs <= nowMs) {
-        item.completion.code = CompletionCode.FLUSH_DISK_TIMEOUT;
-        deliver(item.producer, item.completion);
-      } else {
-        break;
-      }
-      this.head++;
-    }
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
   }
 }
 
@@ -246,7 +207,11 @@ export class StoreService {
       let code = items.code[i] as CompletionCode;
       if (code === CompletionCode.OK && !committed) code = CompletionCode.NOT_WRITABLE;
       if (code === CompletionCode.OK && this.layout.syncFlush) {
-        this.pendingSync.push(items.producer[i] as number, this.completionOf(i, code), endPhysical, nowMs + this.layout.syncFlushTimeoutMs);
+        this.pendingSync.pushFields(
+          items.producer[i] as number, items.sequence[i] as number, items.recordCount[i] as number,
+          items.physicalOffset[i] as number, items.queueOffset[i] as number, this.batchStoreTimestampMs,
+          endPhysical, nowMs + this.layout.syncFlushTimeoutMs,
+        );
       } else {
         this.deliverItem(i, code);
       }
@@ -286,18 +251,6 @@ export class StoreService {
     }
   }
 
-  private completionOf(i: number, code: CompletionCode): Completion {
-    const items = this.items;
-    return {
-      sequence: items.sequence[i] as number,
-      code,
-      recordCount: items.recordCount[i] as number,
-      physicalOffset: items.physicalOffset[i] as number,
-      queueOffset: items.queueOffset[i] as number,
-      storeTimestampMs: code === CompletionCode.OK ? this.batchStoreTimestampMs : 0,
-    };
-  }
-
   private deliverItem(i: number, code: CompletionCode): void {
     const items = this.items;
     const producerIndex = items.producer[i] as number;
@@ -317,6 +270,10 @@ export class StoreService {
     this.touchedList.push(producerIndex);
   }
 
+  private readonly deliverHeld = (producerIndex: number, completion: Completion): void => {
+    this.deliver(producerIndex, completion);
+  };
+
   private deliver(producerIndex: number, completion: Completion): void {
     const producer = this.producers[producerIndex];
     assert(producer !== undefined, 'completion for an unknown producer');
@@ -330,7 +287,7 @@ export class StoreService {
   private releaseSync(): void {
     if (this.pendingSync.size === 0) return;
     const flushed = this.shared.load(Big.FLUSHED_PHYSICAL);
-    this.pendingSync.release(flushed, this.clock.nowMs(), (producer, completion) => this.deliver(producer, completion));
+    this.pendingSync.release(flushed, this.clock.nowMs(), this.deliverHeld);
   }
 
   private publishCompletions(): void {

@@ -3,7 +3,7 @@
 // and always in append order (a later append is never released before an earlier one).
 import { describe, expect, it } from 'vitest';
 import { CompletionCode, type Completion } from '../../../src/store/ring.js';
-import { PendingSync } from '../../../src/store/store-service.js';
+import { PendingSync } from '../../../src/store/pending-sync.js';
 
 function completion(sequence: number): Completion {
   return { sequence, code: CompletionCode.OK, recordCount: 1, physicalOffset: sequence * 100, queueOffset: sequence, storeTimestampMs: 1 };
@@ -22,5 +22,18 @@ describe('PendingSync (group commit release)', () => {
     pending.release(500, 1025, sink);
     expect(released.slice(3)).toEqual([[3, CompletionCode.OK], [4, CompletionCode.OK]]);
     expect(pending.size).toBe(0);
+  });
+
+  it('keeps order across its ring wrap and growth', () => {
+    const pending = new PendingSync();
+    const released: number[] = [];
+    const sink = (producer: number, done: Completion): void => { released.push(done.sequence * 10 + producer); };
+    let next = 0;
+    for (const [add, flushTo] of [[700, 500], [900, 1400], [3000, 4000]] as const) {
+      for (let i = 0; i < add; i++, next++) pending.push(next % 3, completion(next), (next + 1) * 100, 1e12);
+      pending.release(flushTo * 100, 0, sink);
+    }
+    expect(released).toEqual(Array.from({ length: 4000 }, (_, i) => i * 10 + (i % 3)));
+    expect(pending.size).toBe(600);
   });
 });
