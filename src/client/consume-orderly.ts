@@ -183,8 +183,8 @@ export class OrderlyConsumeService {
 
   private async consumeAndComplete(batch: MessageExt[], processQueue: ProcessQueue, queue: MessageQueue): Promise<number | null> {
     const context: ConsumeOrderlyContext = { messageQueue: queue, autoCommit: true, suspendCurrentQueueTimeMillis: -1 };
-    const startMs = Date.now();
-    for (const message of batch) this.prepare(message, startMs);
+    const startTimeText = String(Date.now());
+    for (const message of batch) this.prepare(message, startTimeText);
     const status = await this.callListener(batch, context);
     processQueue.lastConsumeTimestampMs = Date.now();
     if (processQueue.dropped && !processQueue.releasing) return null;
@@ -202,10 +202,10 @@ export class OrderlyConsumeService {
   }
 
   /** Retry-topic messages are shown with their original topic (reference §5.2). */
-  private prepare(message: MessageExt, startMs: number): void {
+  private prepare(message: MessageExt, startTimeText: string): void {
     const original = message.properties[MessageProperty.RETRY_TOPIC];
     if (original !== undefined && message.topic === this.retryTopic) message.topic = original;
-    message.properties[MessageProperty.CONSUME_START_TIME] = String(startMs);
+    message.properties[MessageProperty.CONSUME_START_TIME] = startTimeText;
   }
 
   private async complete(

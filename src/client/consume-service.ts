@@ -135,8 +135,8 @@ export class ConsumeService {
     const context: ConsumeConcurrentlyContext = {
       messageQueue: task.queue, delayLevelWhenNextConsume: 0, ackIndex: Number.MAX_SAFE_INTEGER,
     };
-    const startMs = Date.now();
-    for (const message of task.messages) this.prepare(message, startMs);
+    const startTimeText = String(Date.now());
+    for (const message of task.messages) this.prepare(message, startTimeText);
     let status: ConsumeResult;
     try {
       const listener = this.options.listener;
@@ -153,10 +153,10 @@ export class ConsumeService {
   }
 
   /** Retry-topic messages are shown with their original topic (reference §5.2). */
-  private prepare(message: MessageExt, startMs: number): void {
+  private prepare(message: MessageExt, startTimeText: string): void {
     const original = message.properties[MessageProperty.RETRY_TOPIC];
     if (original !== undefined && message.topic === this.retryTopic) message.topic = original;
-    message.properties[MessageProperty.CONSUME_START_TIME] = String(startMs);
+    message.properties[MessageProperty.CONSUME_START_TIME] = startTimeText;
   }
 
   private async complete(task: ConsumeTask, status: ConsumeResult, context: ConsumeConcurrentlyContext): Promise<void> {

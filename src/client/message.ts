@@ -1,4 +1,5 @@
 import { assert } from '../common/assert.js';
+import { encodeOffsetMsgId } from '../protocol/message-id.js';
 
 /**
  * The user's message (RocketMQ `Message`) and the consumer-side `MessageExt` with every field
@@ -220,8 +221,6 @@ export class Message {
 export class MessageExt extends Message {
   /** The UNIQ_KEY when present (what Java's getMsgId returns), else the offset message id. */
   msgId = '';
-  /** store host ‖ port ‖ commit-log offset, 32 hex chars for IPv4 (reference §3.5). */
-  offsetMsgId = '';
   brokerName = '';
   queueId = 0;
   queueOffset = 0;
@@ -238,10 +237,42 @@ export class MessageExt extends Message {
   storeHost = '';
   reconsumeTimes = 0;
   preparedTransactionOffset = 0;
+  /** The offset message id once known; null: derive it from storeHost and commitLogOffset on first read. */
+  private offsetMsgIdText: string | null = '';
 
-  constructor(topic: string, body: Buffer) {
+  /**
+   * `properties`, when given, becomes the message's property map as it is (the consumer's
+   * decoded record properties: no copy).
+   */
+  constructor(topic: string, body: Buffer, properties?: Record<string, string>) {
     super({ topic, body });
-    delete this.properties[MessageProperty.WAIT];
+    if (properties === undefined) delete this.properties[MessageProperty.WAIT];
+    else (this as { properties: Record<string, string> }).properties = properties;
+  }
+
+  /**
+   * store host ‖ port ‖ commit-log offset, 32 hex chars for IPv4 (reference §3.5). For pulled
+   * messages it is built on first read (most consumers never read it).
+   */
+  get offsetMsgId(): string {
+    this.offsetMsgIdText ??= encodeOffsetMsgId(this.storeHost, this.commitLogOffset);
+    return this.offsetMsgIdText;
+  }
+
+  set offsetMsgId(value: string) {
+    this.offsetMsgIdText = value;
+  }
+
+  /** @internal The offset message id follows from storeHost and commitLogOffset (set those first). */
+  deriveOffsetMsgId(): void {
+    this.offsetMsgIdText = null;
+  }
+
+  /** The fields as JSON shows them (offsetMsgId included, its lazy slot hidden). */
+  toJSON(): Record<string, unknown> {
+    const fields: Record<string, unknown> = { ...(this as object), offsetMsgId: this.offsetMsgId };
+    delete fields['offsetMsgIdText'];
+    return fields;
   }
 
   /** Java's MessageExt.toString (body as signed bytes, as Arrays.toString prints it). */

@@ -75,6 +75,10 @@ describe('LitePullConsumer', () => {
     await consumer.start();
     await consumer.shutdown();
     consumer = undefined;
+    // The log file is opened asynchronously: on a loaded machine it may appear a little later.
+    for (let waitedMs = 0; waitedMs < 5000 && !existsSync(join(logDir, 'rocketmq_client.log')); waitedMs += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     flushLogs();
     expect(existsSync(join(logDir, 'rocketmq_client.log'))).toBe(true);
     expect(cluster.brokers[0]!.count(RequestCode.UNREGISTER_CLIENT)).toBeGreaterThanOrEqual(1);
