@@ -104,6 +104,7 @@ export class StoreWriter {
     this.batchSpanMax = Math.min(layout.batchBufferBytes, tail.sizeBytes / 2);
     this.batch = this.tailMode ? Buffer.alloc(0) : Buffer.alloc(layout.batchBufferBytes);
     this.batch.fill(0);
+    tail.prefault();
     this.storeHost = encodeStoreHost(layout.storeHostIp, layout.storeHostPort);
     this.index = layout.indexEnabled && indexSlots !== null
       ? new IndexWriter(io, layout.indexDir, indexSlots, layout.indexEntryCountMax, 65_536, (name) => this.indexFileChanged(name))
