@@ -45,7 +45,10 @@ class DeadlineQueue<Response> {
   }
 }
 
-/** Settled entries tolerated in a FIFO beyond twice the live ones before it is compacted. */
+/**
+ * Compaction is amortized O(1) per entry: a FIFO is copied when its consumed head is over half
+ * of it, or when settled entries (behind a slow one) outnumber twice the live ones by this much.
+ */
 const COMPACT_SLACK_ENTRIES = 1024;
 
 export class SendTable<Response> {
@@ -114,7 +117,8 @@ export class SendTable<Response> {
       }
       queue.head = head;
       if (queue.length === 0) this.queues.delete(timeoutMs);
-      else if (queue.head > COMPACT_SLACK_ENTRIES || queue.length > 2 * this.entries.size + COMPACT_SLACK_ENTRIES) queue.compact();
+      else if (queue.head > COMPACT_SLACK_ENTRIES && queue.head * 2 > queue.items.length) queue.compact();
+      else if (queue.length > 2 * this.entries.size + COMPACT_SLACK_ENTRIES) queue.compact();
     }
     for (const entry of expired) {
       if (entry.waiter === null) continue;
