@@ -2,7 +2,7 @@
 // next to the raw floor of the same disk, in one process run. Ends with one JSON line.
 // Producers: BENCH_PRODUCERS threads (default 2, a broker's I/O threads on this 2-vCPU machine;
 // 0 = the main thread), each with its own ProducerPort and closed loop (append-loop.ts).
-// BENCH_LARGE=1 runs longer; BENCH_ONLY=async128 runs only that case (profiling).
+// BENCH_LARGE=1 runs longer; BENCH_ONLY=async128|async1k|sync1k runs only that case (profiling).
 // See docs/benchmarks.md for results and how to read them.
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -121,8 +121,11 @@ async function main(): Promise<void> {
   const durationMs = LARGE ? 10_000 : 3000;
   const base = storeConfigFrom({ brokerIP1: '127.0.0.1', mappedFileSizeCommitLog: 1024 * MIB });
   const asyncConfig: StoreConfig = { ...base, flushDiskType: 'ASYNC_FLUSH' };
-  if (process.env.BENCH_ONLY === 'async128') {
-    console.log(JSON.stringify(await appendRun(asyncConfig, 128, 4096, durationMs, 8, PRODUCERS)));
+  const only = process.env.BENCH_ONLY;
+  if (only === 'async128' || only === 'async1k' || only === 'sync1k') {
+    const config = only === 'sync1k' ? { ...base, flushDiskType: 'SYNC_FLUSH' as const } : asyncConfig;
+    const run = await appendRun(config, only === 'async128' ? 128 : 1024, only === 'sync1k' ? 1024 : 4096, durationMs, 8, PRODUCERS);
+    console.log(JSON.stringify(run));
     return;
   }
   const dir = mkdtempSync(join(baseDir, 'petrel-bench-raw-'));

@@ -1,7 +1,8 @@
 import { assert } from '../common/assert.js';
 import { RECORD_FIXED_BYTES_V4, RecordPosition, bodyLengthPosition } from '../protocol/record-layout.js';
 import {
-  type Completion, CompletionCode, CompletionRingReader, ENTRY_HEADER_BYTES, RequestRingWriter, alignTo8, requestEntryBytes,
+  type Completion, CompletionCode, CompletionRingReader, ENTRY_HEADER_BYTES, RING_HEADER_BYTES, RequestRingWriter, alignTo8,
+  requestEntryBytes,
 } from './ring.js';
 import { Big, Health, SharedState, Word } from './shared-state.js';
 import type { AppendCallback, AppendResult, AppendSubmitStatus } from './types.js';
@@ -39,6 +40,7 @@ const REFUSE_BITS = Health.NOT_WRITABLE | Health.DISK_FULL | Health.CLOSING;
 export class StoreProducer {
   private readonly shared: SharedState;
   private readonly requests: RequestRingWriter;
+  private readonly ringBytes: Buffer;
   private readonly completions: CompletionRingReader;
   private readonly callbacks: (AppendCallback | undefined)[];
   private readonly relativeOffsets: (number[] | undefined)[];
@@ -57,6 +59,7 @@ export class StoreProducer {
     assert(port.kind === 'petrel-store-producer', 'not a store producer port');
     this.shared = new SharedState(port.control, port.queueSlotsMax);
     this.requests = new RequestRingWriter(port.requests);
+    this.ringBytes = Buffer.from(port.requests, RING_HEADER_BYTES);
     this.completions = new CompletionRingReader(port.completions);
     this.callbacks = new Array<AppendCallback | undefined>(this.completions.slotCount);
     this.relativeOffsets = new Array<number[] | undefined>(this.completions.slotCount);
@@ -78,9 +81,8 @@ export class StoreProducer {
   append(
     records: Uint8Array, tagsCodes: number | readonly number[], done: AppendCallback, indexKeyHashes?: readonly number[],
   ): AppendSubmitStatus {
-    if (this.closed || (this.shared.health() & REFUSE_BITS) !== 0) return 'not-writable';
-    if (this.inFlight >= this.completions.slotCount) return 'busy';
-    if (this.port.syncFlush && this.behindBytes() > this.port.behindBytesMax) return 'busy';
+    const refused = this.refusal();
+    if (refused !== null) return refused;
     const bytes = Buffer.isBuffer(records) ? records : Buffer.from(records.buffer, records.byteOffset, records.byteLength);
     const sizes = this.validate(bytes);
     if (sizes === null) return 'too-large';
@@ -90,8 +92,56 @@ export class StoreProducer {
     if (entryBytes > this.requests.entryBytesMax) return 'too-large';
     const at = this.requests.reserve(entryBytes);
     if (at < 0) return 'busy';
-    this.writeEntry(at, bytes, recordCount, tagsCodes, entryBytes);
-    if (indexKeyHashes !== undefined) this.writeKeyHashes(at + entryBytes - alignTo8(4 * keyWords), indexKeyHashes);
+    this.requests.bytes.set(bytes, at + ENTRY_HEADER_BYTES + 8 * recordCount);
+    this.commitEntry(at, entryBytes, bytes.length, recordCount, sizes, tagsCodes, indexKeyHashes, done);
+    return 'queued';
+  }
+
+  /**
+   * Fast path of `append` without an intermediate buffer: reserves ring space for
+   * `recordsBytes` of `recordCount` records and calls `encode(target)` to write them straight
+   * into the ring (`target` is exactly `recordsBytes` long; e.g. `encodeRecord(fields, target,
+   * position)` per record, sizes from `recordBytesFor`). Same statuses and callback as `append`;
+   * when the encoded records are too large or `encode` throws, nothing is queued.
+   */
+  appendEncoded(
+    recordsBytes: number, recordCount: number, encode: (target: Buffer) => void,
+    tagsCodes: number | readonly number[], done: AppendCallback, indexKeyHashes?: readonly number[],
+  ): AppendSubmitStatus {
+    const refused = this.refusal();
+    if (refused !== null) return refused;
+    assert(Number.isInteger(recordCount) && recordCount > 0, 'appendEncoded needs a record count');
+    if (recordsBytes > this.port.appendBytesMax) return 'too-large';
+    const keyWords = indexKeyHashes === undefined ? 0 : checkedKeyWords(indexKeyHashes, recordCount);
+    const entryBytes = requestEntryBytes(recordCount, recordsBytes, keyWords);
+    if (entryBytes > this.requests.entryBytesMax) return 'too-large';
+    const at = this.requests.reserve(entryBytes);
+    if (at < 0) return 'busy';
+    const recordsAt = at + ENTRY_HEADER_BYTES + 8 * recordCount;
+    // Not committed until validated: an abandoned reservation is simply reused by the next one.
+    const target = this.ringBytes.subarray(recordsAt, recordsAt + recordsBytes);
+    encode(target);
+    const sizes = this.validate(target);
+    if (sizes === null) return 'too-large';
+    assert((sizes.length === 0 ? 1 : sizes.length) === recordCount, 'appendEncoded: record count mismatch');
+    this.commitEntry(at, entryBytes, recordsBytes, recordCount, sizes, tagsCodes, indexKeyHashes, done);
+    return 'queued';
+  }
+
+  private refusal(): AppendSubmitStatus | null {
+    if (this.closed || (this.shared.health() & REFUSE_BITS) !== 0) return 'not-writable';
+    if (this.inFlight >= this.completions.slotCount) return 'busy';
+    if (this.port.syncFlush && this.behindBytes() > this.port.behindBytesMax) return 'busy';
+    return null;
+  }
+
+  /** Header, tagsCodes and key hashes of a reserved entry whose records are in place; publishes it. */
+  private commitEntry(
+    at: number, entryBytes: number, recordsBytes: number, recordCount: number, sizes: number[],
+    tagsCodes: number | readonly number[], indexKeyHashes: readonly number[] | undefined, done: AppendCallback,
+  ): void {
+    this.writeEntry(at, recordsBytes, recordCount, tagsCodes, entryBytes);
+    if (indexKeyHashes !== undefined) this.writeKeyHashes(at + entryBytes - alignTo8(4 * indexKeyHashes.length), indexKeyHashes);
     this.requests.commit(entryBytes);
     const slot = this.nextSequence & this.slotMask;
     this.callbacks[slot] = done;
@@ -104,7 +154,6 @@ export class StoreProducer {
       queueMicrotask(this.wakeWorker);
     }
     this.arm();
-    return 'queued';
   }
 
   /** Stops delivering; appends still in flight get no callback. */
@@ -144,20 +193,19 @@ export class StoreProducer {
     return sizes.length === 1 ? [] : sizes;
   }
 
-  private writeEntry(at: number, bytes: Buffer, recordCount: number, tagsCodes: number | readonly number[], entryBytes: number): void {
+  private writeEntry(at: number, recordsBytes: number, recordCount: number, tagsCodes: number | readonly number[], entryBytes: number): void {
     const ring = this.requests;
     const word = at >> 2;
     ring.words[word] = entryBytes;
     ring.words[word + 1] = this.nextSequence;
     ring.words[word + 2] = recordCount;
-    ring.words[word + 3] = bytes.length;
+    ring.words[word + 3] = recordsBytes;
     const tagsAt = (at + ENTRY_HEADER_BYTES) >> 3;
     for (let i = 0; i < recordCount; i++) {
       const code = typeof tagsCodes === 'number' ? tagsCodes : tagsCodes[i];
       assert(code !== undefined && Number.isSafeInteger(code), 'one integer tagsCode per record');
       ring.doubles[tagsAt + i] = code;
     }
-    ring.bytes.set(bytes, at + ENTRY_HEADER_BYTES + 8 * recordCount);
   }
 
   private writeKeyHashes(at: number, hashes: readonly number[]): void {

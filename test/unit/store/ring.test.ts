@@ -1,7 +1,10 @@
 // Proves the SAB rings and the producer's side of the protocol without a store worker: entries
 // wrap without splitting, a full ring or too many appends in flight answer 'busy' at once,
-// completions written by the "worker" side are delivered in order, all of them per wake-up.
+// completions written by the "worker" side are delivered in order, all of them per wake-up;
+// quietly published completions wake the producer only when many, old or forced; appendEncoded
+// (records encoded straight into the ring) leaves exactly the entries append would.
 import { describe, expect, it } from 'vitest';
+import { indexKeyHashesOf } from '../../../src/store/index-file.js';
 import { StoreProducer, type ProducerPort } from '../../../src/store/producer.js';
 import {
   CompletionCode, CompletionRingWriter, ENTRY_HEADER_BYTES, RequestRingReader, RequestRingWriter,
@@ -139,6 +142,40 @@ describe('StoreProducer', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(delivered).toEqual([0, 1]);
     expect(producer.pendingCount).toBe(1);
+  });
+
+  it('appendEncoded writes the same ring entry as append, and queues nothing for too-large records', () => {
+    const single = buildRecord({ topic: 'T', queueId: 2, body: bodyOf(1, 40), uniqueKey: 'u1' });
+    const batch = Buffer.concat([0, 1].map((i) => buildRecord({ topic: 'T', queueId: 2, body: bodyOf(i, 30 + i) })));
+    const viaAppend = port();
+    const viaEncode = port();
+    const appender = new StoreProducer(viaAppend);
+    const encoder = new StoreProducer(viaEncode);
+    const hashes = indexKeyHashesOf('T', 'u1', undefined);
+    expect(appender.append(single, 5, () => undefined, hashes)).toBe('queued');
+    expect(appender.append(batch, [6, 7], () => undefined)).toBe('queued');
+    const tooLarge = buildRecord({ topic: 'T', queueId: 2, body: bodyOf(1, 5000) });
+    expect(encoder.appendEncoded(tooLarge.length, 1, (target) => tooLarge.copy(target), 0, () => undefined)).toBe('too-large');
+    expect(encoder.appendEncoded(single.length, 1, (target) => single.copy(target), 5, () => undefined, hashes)).toBe('queued');
+    expect(() => encoder.appendEncoded(10, 1, () => { throw new Error('encoder failed'); }, 0, () => undefined)).toThrow('encoder failed');
+    expect(encoder.appendEncoded(batch.length, 2, (target) => batch.copy(target), [6, 7], () => undefined)).toBe('queued');
+    expect(encoder.pendingCount).toBe(2);
+    const entries = (buffer: SharedArrayBuffer): Buffer[] => {
+      const reader = new RequestRingReader(buffer);
+      const found: Buffer[] = [];
+      for (let at = reader.peek(); at >= 0; at = reader.peek()) {
+        // Everything but the alignment padding after the records (its bytes are unspecified).
+        const recordsEnd = at + ENTRY_HEADER_BYTES + 8 * reader.words[(at >> 2) + 2]! + reader.words[(at >> 2) + 3]!;
+        const keysStart = at + ENTRY_HEADER_BYTES + 8 * reader.words[(at >> 2) + 2]! + ((reader.words[(at >> 2) + 3]! + 7) & ~7);
+        const entryEnd = at + reader.entryBytes(at);
+        found.push(Buffer.concat([reader.bytes.subarray(at, recordsEnd), reader.bytes.subarray(keysStart, entryEnd)]));
+        reader.release(reader.entryBytes(at));
+      }
+      return found;
+    };
+    const expected = entries(viaAppend.requests);
+    expect(expected).toHaveLength(2);
+    expect(entries(viaEncode.requests)).toEqual(expected);
   });
 
   it('wakes the producer for quietly published completions only when many, old or forced', async () => {
