@@ -5,7 +5,7 @@ import type { Channel } from '../../remoting/channel.js';
 import type { DataPlaneContext } from '../data-plane/context.js';
 import { type SendRequestHeader, decodeSendRequest } from '../data-plane/send-header.js';
 import { type PrepareResult, prepareMessage } from '../data-plane/send-prepare.js';
-import { appendAndReply } from '../data-plane/send-reply.js';
+import { appendOneAndReply } from '../data-plane/send-reply.js';
 import { type SendRouteResult, checkSendAllowed, resolveSendRoute } from '../data-plane/send-route.js';
 
 const EMPTY_BODY = Buffer.alloc(0);
@@ -46,7 +46,7 @@ function sendPrepared(
   ctx: DataPlaneContext, request: RemotingCommand, prepared: PrepareResult,
 ): RemotingCommand | Promise<RemotingCommand> {
   if ('refused' in prepared) return prepared.refused;
-  return appendAndReply(ctx, request, [prepared.prepared]);
+  return appendOneAndReply(ctx, request, prepared.prepared);
 }
 
 /** RocketMQ's remarks for a body over maxMessageSize and a properties string over 32767 bytes. */
