@@ -1,13 +1,15 @@
 import { Piscina } from 'piscina';
 import type { GetMessagesQuery, GetMessagesResult, MessageReader, QueryByKeyResult } from '../data-plane/ports.js';
-import { StoreChangeWatch, type StoreReaderLike } from '../data-plane/store-reader-port.js';
+import { PULL_DIRECT_ENTRIES_MAX } from '../data-plane/bounds.js';
+import { StoreChangeWatch, type StoreReaderLike, getMessagesFrom } from '../data-plane/store-reader-port.js';
 import type { DispatchTask, DispatchWorkerData } from './io-messages.js';
 
 /**
  * The MessageReader of an I/O thread: pulls and message queries run in a piscina pool of
  * dispatch workers (workers/dispatch.worker.ts), each with its own StoreReader; the body comes
  * back as one transferred buffer. Offsets and change notifications are read here from shared
- * memory through the thread's own reader (cheap, synchronous).
+ * memory through the thread's own reader (cheap, synchronous), and so are pulls near their
+ * queue's end (`PULL_DIRECT_ENTRIES_MAX`): no hand-off for a caught-up consumer.
  */
 const DEFAULT_WORKER_URL = new URL('../../../workers/dispatch.worker.js', import.meta.url);
 
@@ -28,6 +30,7 @@ export class PoolReader implements MessageReader {
   }
 
   async getMessages(query: GetMessagesQuery): Promise<GetMessagesResult> {
+    if (this.readsDirectly(query)) return getMessagesFrom(this.local, query);
     const result = await this.run<GetMessagesResult & { body: Uint8Array | null }>({
       kind: 'get-messages', topic: query.topic, queueId: query.queueId, queueOffset: query.queueOffset,
       maxCount: query.maxCount, tagCodes: query.tagCodes, sql92Expression: query.sql92Expression,
@@ -53,6 +56,16 @@ export class PoolReader implements MessageReader {
 
   earliestStoreTime(topic: string, queueId: number): Promise<number> {
     return this.run<number>({ kind: 'earliest-store-time', topic, queueId });
+  }
+
+  /**
+   * Near the queue's end (or past it: nothing to read, the answer is in shared memory) a pull is
+   * served here, synchronously, from the thread's own reader; SQL92 filtering, which costs per
+   * record, always goes to the pool.
+   */
+  private readsDirectly(query: GetMessagesQuery): boolean {
+    if (query.sql92Expression !== undefined) return false;
+    return this.local.maxOffset(query.topic, query.queueId) - query.queueOffset <= PULL_DIRECT_ENTRIES_MAX;
   }
 
   minOffset(topic: string, queueId: number): number {
