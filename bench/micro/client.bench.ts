@@ -5,7 +5,8 @@
  * so what is measured is: Message construction, validation, route lookup, UNIQ_KEY, properties
  * string, header, frame encoding, RemotingClient bookkeeping (pending table, timeout wheel,
  * coalesced write) and, for awaited sends, response decoding. Each task sends OPS_PER_TASK
- * messages concurrently; µs/msg = mean task time / OPS_PER_TASK.
+ * messages concurrently; µs/msg = mean task time / OPS_PER_TASK. One consume-side task decodes
+ * PULL bodies of 32 stored 128 B records into MessageExt objects.
  *
  *   node dist/bench/micro/client.bench.js            (or: make bench)
  *   BENCH_LARGE=1 node dist/bench/micro/client.bench.js
@@ -14,12 +15,14 @@
  */
 import { Bench } from 'tinybench';
 import { Message, Producer } from '../../src/client/index.js';
+import { decodePulledMessages } from '../../src/client/message-decode.js';
 import { prepareMessage } from '../../src/client/send-encode.js';
 import { encodeSendFrame, SendRequestCommand, SendTemplate } from '../../src/client/send-frame.js';
 import { FastUniqKeyGenerator } from '../../src/client/uniq-key.js';
 import { createResponse, type RemotingCommand, SerializeType, createRequest } from '../../src/protocol/command.js';
 import { encodeTopicRouteData } from '../../src/protocol/bodies/route.js';
 import { decodeFrame, encodeCommand } from '../../src/protocol/frame.js';
+import { encodeRecord } from '../../src/protocol/record.js';
 import type { Connection, ConnectionFactory } from '../../src/remoting/connection.js';
 
 const LARGE = process.env['BENCH_LARGE'] === '1';
@@ -40,6 +43,15 @@ const SEND_RESPONSE = encodeCommand({
   }), serializeType: SerializeType.ROCKETMQ,
 });
 const OPAQUE_POSITION = 13;
+
+/** A PULL response body: 32 records of 128 B as the broker stores them (TAGS, WAIT, UNIQ_KEY). */
+const PULL_BATCH = 32;
+const PULL_BODY = Buffer.concat(Array.from({ length: PULL_BATCH }, (_, index) => encodeRecord({
+  topic: 'TopicTest', body: BODY, properties: `WAIT\u0001true\u0002TAGS\u0001TagA\u0002UNIQ_KEY\u00017F00000100002A9F0000${String(index).padStart(12, '0')}`,
+  queueId: 0, flag: 0, sysFlag: 0, bornTimestampMs: 1_764_000_000_000 + index, bornHost: '127.0.0.1:50000',
+  reconsumeTimes: 0, preparedTransactionOffset: 0, queueOffset: index, physicalOffset: index * 250,
+  storeTimestampMs: 1_764_000_000_001 + index, storeHost: '127.0.0.1:10911',
+})));
 
 function routeBody(): Buffer {
   return encodeTopicRouteData({
@@ -157,6 +169,12 @@ async function main(): Promise<void> {
     const sends: Array<Promise<void>> = new Array(OPS_PER_TASK);
     for (let i = 0; i < OPS_PER_TASK; i++) sends[i] = oneway.producer.sendOneway(new Message('TopicTest', 'TagA', BODY));
     await Promise.all(sends);
+  });
+  add('pull decode (32 records -> MessageExt)', () => {
+    for (let i = 0; i < OPS_PER_TASK; i += PULL_BATCH) {
+      const messages = decodePulledMessages(PULL_BODY, 'broker-a', 0, 1000);
+      mix(messages.length + (messages[0]?.body.length ?? 0));
+    }
   });
   add('Producer.send awaited (+ response decode)', async () => {
     const sends = new Array<Promise<unknown>>(OPS_PER_TASK);
