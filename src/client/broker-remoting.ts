@@ -161,7 +161,9 @@ export class BrokerRemoting implements Remoting {
     this.lastSendOpaque = this.lastSendOpaque >= OPAQUE_MAX ? 1 : this.lastSendOpaque + 1;
     command.opaque = -this.lastSendOpaque;
     command.flag = 0;
-    link.sends.add(command.opaque, command.code, timeoutMs, Date.now(), waiter);
+    // The deadline counts from the command's birth (the attempt's start; the same instant unless
+    // it waited for the connection): one clock read per send, in the caller.
+    link.sends.add(command.opaque, command.code, timeoutMs, command.bornTimestamp, waiter);
     if (this.sweepTimer === null) this.startSweep();
     link.batcher.write(command);
   }

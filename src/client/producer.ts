@@ -114,7 +114,7 @@ export class Producer implements ClientMember {
       usableInfo: (topic) => this.usableInfo(topic),
       publishInfo: (topic) => this.publishInfo(topic),
       prepare: (message) => this.prepare(message),
-      command: (message, prepared, queue) => this.command(message, prepared, queue),
+      command: (message, prepared, queue, nowMs) => this.command(message, prepared, queue, false, nowMs),
       masterAddress: (brokerName) => instance.masterAddress(brokerName),
       brokerAddress: (queue) => this.brokerAddress(queue),
       avoidBroker: this.avoidBroker,
@@ -247,14 +247,16 @@ export class Producer implements ClientMember {
     }));
   }
 
-  private command(message: Message, prepared: PreparedMessage, queue: MessageQueue, batch = false): SendRequestCommand {
+  private command(
+    message: Message, prepared: PreparedMessage, queue: MessageQueue, batch = false, nowMs = Date.now(),
+  ): SendRequestCommand {
     const plain = prepared.sysFlag === 0 && message.flag === 0 && !batch && !message.topic.startsWith('%RETRY%');
     let template = plain ? this.templates.get(queue) : undefined;
     if (template === undefined) {
       template = new SendTemplate(this.header(message, prepared, queue, batch));
       if (plain) this.templates.set(queue, template);
     }
-    return new SendRequestCommand(template, Date.now(), prepared.properties, prepared.body);
+    return new SendRequestCommand(template, nowMs, prepared.properties, prepared.body);
   }
 
   private header(

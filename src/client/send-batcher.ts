@@ -18,7 +18,8 @@ export const SEND_BATCH_CHUNK_BYTES = 256 * 1024;
 const DIRECT_FRAME_BYTES = SEND_BATCH_CHUNK_BYTES / 4;
 
 export class SendBatcher {
-  private chunk = Buffer.allocUnsafeSlow(SEND_BATCH_CHUNK_BYTES);
+  /** Allocated on the first write: an idle connection holds no chunk. */
+  private chunk = Buffer.alloc(0);
   /** First byte not yet handed to the connection. */
   private start = 0;
   /** First free byte. */
