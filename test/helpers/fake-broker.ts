@@ -44,6 +44,8 @@ export class FakeBroker {
   failSendBack = false;
   /** Response codes to answer the next sends with (consumed one per send). */
   readonly failSends: number[] = [];
+  /** Delays (ms) before answering the next sends (consumed one per send). */
+  readonly delaySends: number[] = [];
   private readonly server: RemotingServer;
   private physicalOffset = 0;
   private readonly queueNums: number;
@@ -114,8 +116,11 @@ export class FakeBroker {
     const ext = command.extFields ?? {};
     switch (command.code) {
       case RequestCode.SEND_MESSAGE_V2:
-      case RequestCode.SEND_BATCH_MESSAGE:
-        return this.send(command, ext, channel);
+      case RequestCode.SEND_BATCH_MESSAGE: {
+        const delayMs = this.delaySends.shift();
+        if (delayMs === undefined) return this.send(command, ext, channel);
+        return new Promise((resolve) => setTimeout(() => resolve(this.send(command, ext, channel)), delayMs));
+      }
       case RequestCode.PULL_MESSAGE:
         return this.pull(command, ext);
       case RequestCode.HEART_BEAT:

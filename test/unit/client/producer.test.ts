@@ -3,7 +3,8 @@
 // body arrive intact; batches; selector sends; large bodies compressed (sysFlag bit 0, zlib);
 // invalid messages refused locally with nothing sent; a retriable failure is retried on another
 // broker while a non-retriable one is not; unknown topics are created through TBW102; the route
-// cache is refreshed on its interval; concurrent first sends to a new topic share one route lookup; a dead broker is avoided after its first failure.
+// cache is refreshed on its interval; a late answer times its send out (ERR_REMOTING_TIMEOUT) and
+// is dropped when it comes; concurrent first sends to a new topic share one route lookup; a dead broker is avoided after its first failure.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -108,6 +109,18 @@ describe('Producer', () => {
     expect((error as MQResponseError).retriable).toBe(false);
     expect(cluster.brokers.map((b) => b.failSends.length).sort()).toEqual([0, 1]);
     for (const broker of cluster.brokers) broker.failSends.length = 0;
+  });
+
+  it('times a send out when its answer is late, drops the late answer, and keeps sending', async () => {
+    await started();
+    await producer.send(new Message('TopicTest', 'warm'));
+    for (const broker of cluster.brokers) broker.delaySends.push(600);
+    const error = await producer.send(new Message('TopicTest', 'late'), 200).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_REMOTING_TIMEOUT', retriable: true });
+    for (const broker of cluster.brokers) broker.delaySends.length = 0;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const sends = await Promise.all(Array.from({ length: 50 }, (_, i) => producer.send(new Message('TopicTest', `after${i}`))));
+    expect(sends.every((result) => result.sendStatus === SendStatus.SEND_OK)).toBe(true);
   });
 
   it('creates unknown topics through the TBW102 default route', async () => {
