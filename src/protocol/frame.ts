@@ -1,8 +1,10 @@
 import { assert } from '../common/assert.js';
 import { ErrorCode, PetrelError } from '../common/errors.js';
 import { FRAME_BYTES_MAX, FRAME_BYTES_MIN } from '../common/limits.js';
-import { type RemotingCommand, SerializeType } from './command.js';
-import { binaryHeaderBytes, decodeBinaryHeader, writeBinaryHeader } from './header-binary.js';
+import { FLAG_RESPONSE, type RemotingCommand, SerializeType } from './command.js';
+import { BinaryRequest } from './binary-request.js';
+import { int16At, int32At } from './bytes.js';
+import { binaryHeaderBytes, decodeBinaryHeader, decodeBinaryHeaderLazy, writeBinaryHeader } from './header-binary.js';
 import { decodeJsonHeader, encodeJsonHeader } from './header-json.js';
 
 /**
@@ -64,8 +66,12 @@ function writePrefix(frame: Buffer, serializeType: number, headerBytes: number, 
   frame.writeUInt32BE(((serializeType << 24) | headerBytes) >>> 0, 4);
 }
 
-/** Decodes a frame's content (everything after the length prefix). */
-export function decodeFrame(content: Buffer): RemotingCommand {
+/**
+ * Decodes a frame's content (everything after the length prefix). A request with a binary
+ * header whose code is in `lazyExtCodes` comes back as a `BinaryRequest`: its ext map is checked
+ * now but built only if read (the broker's SEND path reads the header from the bytes instead).
+ */
+export function decodeFrame(content: Buffer, lazyExtCodes?: ReadonlySet<number>): RemotingCommand {
   if (content.length < FRAME_BYTES_MIN) throw malformed(`frame of ${content.length} bytes is too short`);
   const word = content.readUInt32BE(0);
   const serializeType = word >>> 24;
@@ -73,16 +79,30 @@ export function decodeFrame(content: Buffer): RemotingCommand {
   if (headerLength > content.length - 4) {
     throw malformed(`header length ${headerLength} exceeds frame (${content.length - 4} bytes)`);
   }
+  const headerEnd = 4 + headerLength;
+  const body = content.length > headerEnd ? content.subarray(headerEnd) : null;
   let fields;
-  if (serializeType === SerializeType.JSON) fields = decodeJsonHeader(content.subarray(4, 4 + headerLength));
-  else if (serializeType === SerializeType.ROCKETMQ) fields = decodeBinaryHeader(content, 4, 4 + headerLength);
-  else throw malformed(`unknown serialize type ${serializeType}`);
-  const body = content.length > 4 + headerLength ? content.subarray(4 + headerLength) : null;
+  if (serializeType === SerializeType.JSON) {
+    fields = decodeJsonHeader(content.subarray(4, headerEnd));
+  } else if (serializeType === SerializeType.ROCKETMQ) {
+    if (lazyExtCodes !== undefined && lazyExtCodes.has(int16At(content, 4)) && (int32At(content, 13) & FLAG_RESPONSE) === 0) {
+      return binaryRequest(content, headerEnd, body);
+    }
+    fields = decodeBinaryHeader(content, 4, headerEnd);
+  } else {
+    throw malformed(`unknown serialize type ${serializeType}`);
+  }
   // An explicit literal (not a spread): one object shape for every command, built fast.
   return {
     code: fields.code, language: fields.language, version: fields.version, opaque: fields.opaque,
     flag: fields.flag, remark: fields.remark, extFields: fields.extFields, body, serializeType,
   };
+}
+
+function binaryRequest(content: Buffer, headerEnd: number, body: Buffer | null): BinaryRequest {
+  const fields = decodeBinaryHeaderLazy(content, 4, headerEnd);
+  return new BinaryRequest(fields.code, fields.language, fields.version, fields.opaque, fields.flag, fields.remark,
+    body, SerializeType.ROCKETMQ, { bytes: content, start: fields.extStart, end: headerEnd });
 }
 
 function malformed(message: string): PetrelError {

@@ -90,6 +90,29 @@ export function decodeBinaryHeader(bytes: Buffer, start = 0, end = bytes.length)
   return { code, language, version, opaque, flag, remark, extFields };
 }
 
+/**
+ * The fixed fields and where the ext map lies, the map checked entry by entry (the same errors
+ * as decodeBinaryHeader) but not materialized: for requests whose handler reads its header
+ * straight from the bytes (binary-request.ts).
+ */
+export function decodeBinaryHeaderLazy(
+  bytes: Buffer, start: number, end: number,
+): Omit<HeaderFields, 'extFields'> & { extStart: number } {
+  if (end - start < FIXED_BYTES + 8) throw malformed(`binary header too short: ${end - start} bytes`);
+  const remarkBytes = int32At(bytes, start + 13);
+  const remarkStart = start + 17;
+  if (remarkBytes < 0 || remarkStart + remarkBytes + 4 > end) throw malformed('remark length out of range');
+  const extStart = remarkStart + remarkBytes + 4;
+  const extBytes = int32At(bytes, extStart - 4);
+  if (extBytes < 0 || extStart + extBytes !== end) throw malformed('ext map length out of range');
+  validateExtMap(bytes, extStart, end);
+  return {
+    code: int16At(bytes, start), language: LANGUAGE_BY_BYTE[bytes[start + 2] as number] ?? 'OTHER',
+    version: int16At(bytes, start + 3), opaque: int32At(bytes, start + 5), flag: int32At(bytes, start + 9),
+    remark: remarkBytes === 0 ? null : readString(bytes, remarkStart, remarkStart + remarkBytes), extStart,
+  };
+}
+
 /** Single-byte keys (SEND_MESSAGE_V2's a..n) map to interned strings. */
 const ONE_BYTE_STRINGS: readonly string[] = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code));
 
@@ -132,7 +155,28 @@ function readString(bytes: Buffer, start: number, end: number): string {
   return bytes.toString('latin1', start, end);
 }
 
-function decodeExtMap(bytes: Buffer, start: number, end: number): Record<string, string> {
+/** Walks the entries of an ext map; throws what decodeExtMap would throw, builds nothing. */
+export function validateExtMap(bytes: Buffer, start: number, end: number): void {
+  let position = start;
+  while (position < end) {
+    if (position + 2 > end) throw malformed('ext key length truncated');
+    const keyBytes = int16At(bytes, position);
+    position += 2;
+    if (keyBytes < 0 || position + keyBytes + 4 > end) throw malformed('ext key out of range');
+    position += keyBytes;
+    const valueBytes = int32At(bytes, position);
+    position += 4;
+    if (valueBytes < 0 || position + valueBytes > end) throw malformed('ext value out of range');
+    position += valueBytes;
+  }
+}
+
+/** One ext value as decodeExtMap reads it (short values through the string cache). */
+export function readExtValue(bytes: Buffer, start: number, end: number): string {
+  return end - start <= CACHED_VALUE_BYTES_MAX ? readKey(bytes, start, end) : readString(bytes, start, end);
+}
+
+export function decodeExtMap(bytes: Buffer, start: number, end: number): Record<string, string> {
   const ext: Record<string, string> = {};
   let position = start;
   while (position < end) {
@@ -145,9 +189,7 @@ function decodeExtMap(bytes: Buffer, start: number, end: number): Record<string,
     const valueBytes = int32At(bytes, position);
     position += 4;
     if (valueBytes < 0 || position + valueBytes > end) throw malformed('ext value out of range');
-    ext[key] = valueBytes <= CACHED_VALUE_BYTES_MAX
-      ? readKey(bytes, position, position + valueBytes)
-      : readString(bytes, position, position + valueBytes);
+    ext[key] = readExtValue(bytes, position, position + valueBytes);
     position += valueBytes;
   }
   return ext;

@@ -36,6 +36,12 @@ export interface DispatcherOptions {
   logger: Logger;
   /** Run after one of the peer's requests settled, so the transport can resume reading. */
   onRequestSettled?: (state: ChannelState) => void;
+  /**
+   * Request codes whose binary ext map is left in the frame's bytes until read (a BinaryRequest,
+   * protocol/binary-request.ts): the broker passes its SEND codes, whose handler reads the header
+   * from the bytes.
+   */
+  lazyExtCodes?: ReadonlySet<number>;
 }
 
 const OPAQUE_MAX = 0x7fffffff;
@@ -50,7 +56,7 @@ export class Dispatcher {
    * when it does not decode: the caller closes that connection, nothing else.
    */
   dispatchFrame(content: Buffer, state: ChannelState): void {
-    const command = decode(content);
+    const command = decode(content, this.options.lazyExtCodes);
     if (isResponse(command)) {
       if (!state.pending.complete(command)) {
         this.options.logger.debug(
@@ -146,9 +152,9 @@ export class Dispatcher {
  * Any decode failure is the peer's fault, never a reason to crash: a codec error other than
  * PetrelError (a RangeError on a hostile length the codec missed) is reported the same way.
  */
-function decode(content: Buffer): RemotingCommand {
+function decode(content: Buffer, lazyExtCodes: ReadonlySet<number> | undefined): RemotingCommand {
   try {
-    return decodeFrame(content);
+    return decodeFrame(content, lazyExtCodes);
   } catch (error) {
     if (isPetrelError(error)) throw error;
     throw new PetrelError(ErrorCode.ERR_FRAME_MALFORMED, `frame does not decode: ${String(error)}`, {

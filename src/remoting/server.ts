@@ -37,6 +37,8 @@ export interface RemotingServerOptions {
   clock?: Clock;
   /** Told when any channel closes, after its pending requests failed (RocketMQ's ChannelEventListener). */
   onChannelClose?: (channel: Channel) => void;
+  /** See DispatcherOptions.lazyExtCodes. */
+  lazyExtCodes?: ReadonlySet<number>;
 }
 
 /** Default idle close, RocketMQ's serverChannelMaxIdleTimeSeconds = 120. */
@@ -73,6 +75,7 @@ export class RemotingServer {
         const connection = this.connections.get(state.channel.id);
         if (connection !== undefined) this.updateReading(connection);
       },
+      ...(options.lazyExtCodes === undefined ? {} : { lazyExtCodes: options.lazyExtCodes }),
     });
     this.server = createServer({ noDelay: true }, (socket) => this.accept(socket));
     this.server.on('error', (error) => this.logger.error({ err: error }, 'server socket error'));

@@ -51,6 +51,14 @@ export const DATA_PLANE_REQUEST_CODES: ReadonlySet<number> = new Set([
   RequestCode.VIEW_MESSAGE_BY_ID, RequestCode.QUERY_MESSAGE,
 ]);
 
+/**
+ * Requests whose handler reads a binary header straight from the frame's bytes: transports pass
+ * these as `lazyExtCodes` so no extFields map is built for them (protocol/binary-request.ts).
+ */
+export const LAZY_HEADER_REQUEST_CODES: ReadonlySet<number> = new Set([
+  RequestCode.SEND_MESSAGE_V2, RequestCode.SEND_BATCH_MESSAGE,
+]);
+
 export function createDataPlane(deps: DataPlaneDeps): DataPlane {
   const clock = deps.clock ?? systemClock;
   // The hold service subscribes to the reader's store-change notifications only while it holds

@@ -1,5 +1,9 @@
 import type { ExtFields } from '../../protocol/headers/fields.js';
-import { decodeSendRequestHeader } from '../../protocol/headers/send-message.js';
+import { BinaryRequest } from '../../protocol/binary-request.js';
+import type { RemotingCommand } from '../../protocol/command.js';
+import {
+  type SendMessageRequestHeader, decodeSendMessageRequestHeaderV2Bytes, decodeSendRequestHeader, usesShortSendKeys,
+} from '../../protocol/headers/send-message.js';
 import { RequestCode } from '../../protocol/request-code.js';
 
 /**
@@ -23,9 +27,26 @@ export interface SendRequestHeader {
   readonly batch: boolean;
 }
 
+/**
+ * The send header of a request: read straight from the frame's bytes when the request kept them
+ * (a binary-header SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE from a transport that decodes those
+ * lazily), else from its extFields. Throws ERR_HEADER_FIELD_MISSING naming the first missing
+ * required field either way.
+ */
+export function decodeSendRequestOf(request: RemotingCommand): SendRequestHeader {
+  if (request instanceof BinaryRequest && usesShortSendKeys(request.code)) {
+    const { bytes, start, end } = request.extBytes;
+    return withDefaults(request.code, decodeSendMessageRequestHeaderV2Bytes(bytes, start, end));
+  }
+  return decodeSendRequest(request.code, request.extFields);
+}
+
 /** Throws ERR_HEADER_FIELD_MISSING naming the first missing required field. */
 export function decodeSendRequest(code: number, ext: ExtFields): SendRequestHeader {
-  const header = decodeSendRequestHeader(code, ext);
+  return withDefaults(code, decodeSendRequestHeader(code, ext));
+}
+
+function withDefaults(code: number, header: SendMessageRequestHeader): SendRequestHeader {
   return {
     producerGroup: header.producerGroup,
     topic: header.topic,

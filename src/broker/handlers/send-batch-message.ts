@@ -9,7 +9,7 @@ import { ResponseCode } from '../../protocol/response-code.js';
 import type { Channel } from '../../remoting/channel.js';
 import { BATCH_MESSAGES_MAX } from '../data-plane/bounds.js';
 import type { DataPlaneContext } from '../data-plane/context.js';
-import { type SendRequestHeader, decodeSendRequest } from '../data-plane/send-header.js';
+import { type SendRequestHeader, decodeSendRequestOf } from '../data-plane/send-header.js';
 import { type PreparedMessage, bornHostOf } from '../data-plane/send-prepare.js';
 import { appendAndReply } from '../data-plane/send-reply.js';
 import { type SendRoute, type SendRouteResult, checkSendAllowed, resolveSendRoute } from '../data-plane/send-route.js';
@@ -26,7 +26,7 @@ import { messageSizeProblem } from './send-message.js';
 export function handleSendBatchMessage(
   ctx: DataPlaneContext, request: RemotingCommand, channel: Channel,
 ): RemotingCommand | Promise<RemotingCommand> {
-  const header = decodeSendRequest(request.code, request.extFields);
+  const header = decodeSendRequestOf(request);
   const refused = checkSendAllowed(ctx, request, header.topic);
   if (refused !== null) return refused;
   if (isRetryTopic(header.topic)) {

@@ -3,7 +3,7 @@ import { PROPERTIES_BYTES_MAX } from '../../common/limits.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Channel } from '../../remoting/channel.js';
 import type { DataPlaneContext } from '../data-plane/context.js';
-import { type SendRequestHeader, decodeSendRequest } from '../data-plane/send-header.js';
+import { type SendRequestHeader, decodeSendRequestOf } from '../data-plane/send-header.js';
 import { type PrepareResult, prepareMessage } from '../data-plane/send-prepare.js';
 import { appendOneAndReply } from '../data-plane/send-reply.js';
 import { type SendRouteResult, checkSendAllowed, resolveSendRoute } from '../data-plane/send-route.js';
@@ -21,7 +21,7 @@ const EMPTY_BODY = Buffer.alloc(0);
 export function handleSendMessage(
   ctx: DataPlaneContext, request: RemotingCommand, channel: Channel,
 ): RemotingCommand | Promise<RemotingCommand> {
-  const header = decodeSendRequest(request.code, request.extFields);
+  const header = decodeSendRequestOf(request);
   const refused = checkSendAllowed(ctx, request, header.topic);
   if (refused !== null) return refused;
   const body = request.body ?? EMPTY_BODY;

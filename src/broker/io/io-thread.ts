@@ -10,7 +10,9 @@ import { type ProducerPort, StoreProducer } from '../../store/producer.js';
 import { type ReaderPort, StoreReader } from '../../store/reader.js';
 import type { DataPlaneMessage, DataPlaneReply } from '../control-messages.js';
 import { createControlPort } from '../data-plane/control-port.js';
-import { DATA_PLANE_REQUEST_CODES, type DataPlane, createDataPlane } from '../data-plane/index.js';
+import {
+  DATA_PLANE_REQUEST_CODES, type DataPlane, LAZY_HEADER_REQUEST_CODES, createDataPlane,
+} from '../data-plane/index.js';
 import type { MessageReader } from '../data-plane/ports.js';
 import { SnapshotTables } from '../data-plane/snapshot-tables.js';
 import { DirectReader } from '../data-plane/store-reader-port.js';
@@ -66,7 +68,7 @@ export class IoThreadRuntime {
     if (this.start.tcpPort !== null) {
       this.tcp = new RemotingServer({
         handler, port: this.start.tcpPort, host: this.start.host, logger: this.logger,
-        channelIdleMs: this.start.channelIdleMs,
+        channelIdleMs: this.start.channelIdleMs, lazyExtCodes: LAZY_HEADER_REQUEST_CODES,
       });
       await this.tcp.listen();
     }

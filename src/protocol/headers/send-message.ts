@@ -1,3 +1,5 @@
+import { int16At, int32At } from '../bytes.js';
+import { readExtValue } from '../header-binary.js';
 import { RequestCode } from '../request-code.js';
 import {
   type ExtFields, missing, optionalString, parseBoolean, parseDecimal, parseInt32, requiredString,
@@ -189,4 +191,114 @@ export function encodeSendMessageResponseHeader(header: SendMessageResponseHeade
   if (header.msgRegion !== undefined) ext['MSG_REGION'] = header.msgRegion;
   if (header.traceOn !== undefined) ext['TRACE_ON'] = String(header.traceOn);
   return ext;
+}
+
+/**
+ * Where each short key's value lies in a binary ext map (start, end; -1 when absent), last
+ * occurrence winning as in a map. One scratch for the thread: decoding is synchronous.
+ */
+const SHORT_KEY_FIRST = 0x61; // 'a'
+const SHORT_KEY_COUNT = 14; // 'a'..'n'
+const valueRanges = new Int32Array(2 * SHORT_KEY_COUNT);
+
+function locateShortKeys(bytes: Buffer, start: number, end: number): void {
+  valueRanges.fill(-1);
+  let position = start;
+  while (position < end) {
+    const keyBytes = int16At(bytes, position);
+    const keyCode = bytes[position + 2] as number;
+    position += 2 + keyBytes;
+    const valueBytes = int32At(bytes, position);
+    position += 4;
+    const slot = keyCode - SHORT_KEY_FIRST;
+    if (keyBytes === 1 && slot >= 0 && slot < SHORT_KEY_COUNT) {
+      valueRanges[2 * slot] = position;
+      valueRanges[2 * slot + 1] = position + valueBytes;
+    }
+    position += valueBytes;
+  }
+}
+
+function textAt(bytes: Buffer, slot: number): string | undefined {
+  const start = valueRanges[2 * slot] as number;
+  return start < 0 ? undefined : readExtValue(bytes, start, valueRanges[2 * slot + 1] as number);
+}
+
+function stringAt(bytes: Buffer, slot: number, field: string): string {
+  const text = textAt(bytes, slot);
+  if (text === undefined) throw missing(field);
+  return text;
+}
+
+/** parseDecimal over bytes: optional sign, 1..20 chars of ASCII digits, a safe integer. */
+function decimalAt(bytes: Buffer, slot: number): number | undefined {
+  const start = valueRanges[2 * slot] as number;
+  const end = valueRanges[2 * slot + 1] as number;
+  const length = end - start;
+  if (length <= 0 || length > 20) return undefined;
+  let position = start;
+  const first = bytes[start] as number;
+  if (first === 0x2d || first === 0x2b) {
+    if (length === 1) return undefined;
+    position++;
+  }
+  let value = 0;
+  for (; position < end; position++) {
+    const digit = (bytes[position] as number) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    value = value * 10 + digit;
+  }
+  if (!Number.isSafeInteger(value)) return undefined;
+  return first === 0x2d ? -value : value;
+}
+
+function int32At32(bytes: Buffer, slot: number): number | undefined {
+  const value = decimalAt(bytes, slot);
+  return value === undefined || value < -2147483648 || value > 2147483647 ? undefined : value;
+}
+
+function requiredIntAt(bytes: Buffer, slot: number, field: string, long = false): number {
+  if ((valueRanges[2 * slot] as number) < 0) throw missing(field);
+  const value = long ? decimalAt(bytes, slot) : int32At32(bytes, slot);
+  if (value === undefined) throw missing(field, textAt(bytes, slot));
+  return value;
+}
+
+function optionalIntAt(bytes: Buffer, slot: number): number | undefined {
+  return (valueRanges[2 * slot] as number) < 0 ? undefined : int32At32(bytes, slot);
+}
+
+/** parseBoolean over bytes: exactly "true" in any case (no other text lowercases to it). */
+function optionalBoolAt(bytes: Buffer, slot: number): boolean | undefined {
+  const start = valueRanges[2 * slot] as number;
+  if (start < 0) return undefined;
+  if ((valueRanges[2 * slot + 1] as number) - start !== 4) return false;
+  return ((bytes[start] as number) | 0x20) === 0x74 && ((bytes[start + 1] as number) | 0x20) === 0x72
+    && ((bytes[start + 2] as number) | 0x20) === 0x75 && ((bytes[start + 3] as number) | 0x20) === 0x65;
+}
+
+/**
+ * `decodeSendMessageRequestHeaderV2` over a binary ext map still in its bytes (a BinaryRequest's
+ * `extBytes`, already checked entry by entry): the same header and the same errors, in the same
+ * order, without building the map. Numbers are parsed from the digits, so a send allocates only
+ * its strings (group, topic, properties; short ones come from the header string cache).
+ */
+export function decodeSendMessageRequestHeaderV2Bytes(bytes: Buffer, start: number, end: number): SendMessageRequestHeader {
+  locateShortKeys(bytes, start, end);
+  return {
+    producerGroup: stringAt(bytes, 0, 'producerGroup'),
+    topic: stringAt(bytes, 1, 'topic'),
+    defaultTopic: stringAt(bytes, 2, 'defaultTopic'),
+    defaultTopicQueueNums: requiredIntAt(bytes, 3, 'defaultTopicQueueNums'),
+    queueId: requiredIntAt(bytes, 4, 'queueId'),
+    sysFlag: requiredIntAt(bytes, 5, 'sysFlag'),
+    bornTimestamp: requiredIntAt(bytes, 6, 'bornTimestamp', true),
+    flag: requiredIntAt(bytes, 7, 'flag'),
+    properties: textAt(bytes, 8),
+    reconsumeTimes: optionalIntAt(bytes, 9),
+    unitMode: optionalBoolAt(bytes, 10),
+    maxReconsumeTimes: optionalIntAt(bytes, 11),
+    batch: optionalBoolAt(bytes, 12),
+    bname: textAt(bytes, 13),
+  };
 }
