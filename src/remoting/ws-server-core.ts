@@ -98,8 +98,9 @@ export class WsServerCore {
     handler: RequestHandler,
     readonly logger: Logger,
     readonly limits: WsSessionLimits,
+    lazyExtCodes?: ReadonlySet<number>,
   ) {
-    this.dispatcher = new Dispatcher({ handler, logger });
+    this.dispatcher = new Dispatcher({ handler, logger, ...(lazyExtCodes === undefined ? {} : { lazyExtCodes }) });
   }
 
   get channels(): Channel[] {

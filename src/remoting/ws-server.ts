@@ -46,6 +46,8 @@ export interface WsServerOptions {
   frameBytesMax?: number;
   inFlightPerConnectionMax?: number;
   coalesceBytesMax?: number;
+  /** See DispatcherOptions.lazyExtCodes. */
+  lazyExtCodes?: ReadonlySet<number>;
 }
 
 export interface WsServer {
@@ -90,7 +92,7 @@ export async function startWsServer(options: WsServerOptions): Promise<WsServer>
     sendQueueBytesMax: options.sendQueueBytesMax ?? SOCKET_WRITE_QUEUE_BYTES_MAX,
     inFlightPerConnectionMax: options.inFlightPerConnectionMax ?? SERVER_IN_FLIGHT_PER_CONNECTION_MAX,
     coalesceBytesMax: options.coalesceBytesMax ?? WS_COALESCE_BYTES_MAX,
-  });
+  }, options.lazyExtCodes);
   const server = implementation.kind === 'uws'
     ? await startUwsServer(implementation.uws, core, resolved)
     : await startNodeWsServer(core, resolved);

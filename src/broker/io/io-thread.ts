@@ -75,7 +75,7 @@ export class IoThreadRuntime {
     if (this.start.wsPort !== null) {
       this.ws = await startWsServer({
         host: this.start.host, port: this.start.wsPort, handler, logger: this.logger,
-        implementation: this.start.wsImplementation,
+        implementation: this.start.wsImplementation, lazyExtCodes: LAZY_HEADER_REQUEST_CODES,
         idleTimeoutSeconds: Math.min(960, Math.max(8, Math.round(this.start.channelIdleMs / 1000))),
       });
     }
