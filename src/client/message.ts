@@ -1,4 +1,5 @@
 import { assert } from '../common/assert.js';
+import { MessageConst, RESERVED_PROPERTY_NAMES } from '../protocol/message-const.js';
 import { encodeOffsetMsgId } from '../protocol/message-id.js';
 
 /**
@@ -7,39 +8,8 @@ import { encodeOffsetMsgId } from '../protocol/message-id.js';
  * (\u0001 / \u0002, reference §3.4) happens in the producer.
  */
 
-/** Property keys the SDK reads or writes (reference §4, MessageConst). */
-export const MessageProperty = {
-  KEYS: 'KEYS',
-  TAGS: 'TAGS',
-  WAIT: 'WAIT',
-  DELAY: 'DELAY',
-  RETRY_TOPIC: 'RETRY_TOPIC',
-  REAL_TOPIC: 'REAL_TOPIC',
-  REAL_QID: 'REAL_QID',
-  TRAN_MSG: 'TRAN_MSG',
-  PGROUP: 'PGROUP',
-  MIN_OFFSET: 'MIN_OFFSET',
-  MAX_OFFSET: 'MAX_OFFSET',
-  ORIGIN_MESSAGE_ID: 'ORIGIN_MESSAGE_ID',
-  RECONSUME_TIME: 'RECONSUME_TIME',
-  UNIQ_KEY: 'UNIQ_KEY',
-  MAX_RECONSUME_TIMES: 'MAX_RECONSUME_TIMES',
-  CONSUME_START_TIME: 'CONSUME_START_TIME',
-  CLUSTER: 'CLUSTER',
-  /** Absolute delivery time in epoch ms (beyond RocketMQ 4; RocketMQ 5's name). */
-  TIMER_DELIVER_MS: 'TIMER_DELIVER_MS',
-  TRANSACTION_CHECK_TIMES: 'TRANSACTION_CHECK_TIMES',
-  CHECK_IMMUNITY_TIME_IN_SECONDS: 'CHECK_IMMUNITY_TIME_IN_SECONDS',
-} as const;
-
-/** Names `putUserProperty` refuses, as the Java client does (reference §4). */
-export const RESERVED_PROPERTY_NAMES: ReadonlySet<string> = new Set([
-  'TRACE_ON', 'MSG_REGION', 'KEYS', 'TAGS', 'WAIT', 'DELAY', 'RETRY_TOPIC', 'REAL_TOPIC', 'REAL_QID',
-  'TRAN_MSG', 'PGROUP', 'MIN_OFFSET', 'MAX_OFFSET', 'BUYER_ID', 'ORIGIN_MESSAGE_ID', 'TRANSFER_FLAG',
-  'CORRECTION_FLAG', 'RECONSUME_TIME', 'UNIQ_KEY', 'MAX_RECONSUME_TIMES', 'CONSUME_START_TIME',
-  'INSTANCE_ID', 'CORRELATION_ID', 'REPLY_TO_CLIENT', 'TTL', 'ARRIVE_TIME', 'PUSH_REPLY_TIME',
-  'CLUSTER', 'MSG_TYPE', 'INNER_MULTI_QUEUE_OFFSET', 'TIMER_DELIVER_MS', 'TIMER_DELAY_SEC', 'TIMER_DELAY_MS',
-]);
+/** Property keys the SDK reads or writes (reference §4, MessageConst): the protocol's table. */
+export const MessageProperty = MessageConst;
 
 /** Business keys are space-separated in the KEYS property. */
 export const KEY_SEPARATOR = ' ';
