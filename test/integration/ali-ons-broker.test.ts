@@ -4,43 +4,14 @@
 // with RETRY_TOPIC set; two consumers of one group split the queues and see each message once;
 // after kill -9 and a restart a new group reads everything sent before the kill and the old
 // group resumes from its committed offset. Delay levels are shortened so retries arrive in ~1 s.
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type OnsConsumer, type OnsMessage, type OnsProducer, ons, quietOnsLogger } from '../helpers/ali-ons.js';
 import { createRequest } from '../../src/protocol/command.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { RemotingClient } from '../../src/remoting/client.js';
 import { type Cluster, createTopic, startCluster, waitFor } from './broker-data-cluster.js';
 
-const require = createRequire(import.meta.url);
-const ons = require('ali-ons') as AliOns;
-
-interface OnsMessage {
-  topic: string;
-  tags: string;
-  keys: string;
-  body: Buffer;
-  msgId: string;
-  reconsumeTimes: number;
-  properties: Record<string, string>;
-}
-interface OnsProducer {
-  ready(): Promise<void>;
-  send(message: unknown): Promise<{ sendStatus: string; msgId: string }>;
-  close(): Promise<void>;
-}
-interface OnsConsumer {
-  ready(): Promise<void>;
-  subscribe(topic: string, expression: string, handler: (message: OnsMessage) => Promise<unknown>): void;
-  on(event: 'error', listener: (error: Error) => void): void;
-  close(): Promise<void>;
-}
-interface AliOns {
-  Producer: new (options: Record<string, unknown>) => OnsProducer;
-  Consumer: new (options: Record<string, unknown>) => OnsConsumer;
-  Message: new (topic: string, tags: string, body: string) => { keys: string[] };
-}
-
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+const quiet = quietOnsLogger;
 const FAST_DELAY_LEVELS = Array.from({ length: 18 }, () => '1s').join(' ');
 
 let cluster: Cluster;

@@ -3,46 +3,14 @@
 // from npm), and messages sent by ali-ons are consumed by the SDK, with tags, keys, user
 // properties and body intact both ways, including a >4 KiB body that the sender compresses
 // (zlib, sysFlag bit 0) and the receiver inflates.
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Message, Producer, PushConsumer } from 'petrel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ons, quietOnsLogger } from '../helpers/ali-ons.js';
 import { RemotingClient } from '../../src/remoting/client.js';
 import { type Cluster, createTopic, startCluster, waitFor } from './broker-data-cluster.js';
 
-const require = createRequire(import.meta.url);
-const ons = require('ali-ons') as AliOns;
-
-interface OnsMessage {
-  topic: string;
-  tags: string;
-  keys: string;
-  body: Buffer;
-  msgId: string;
-  properties: Record<string, string>;
-}
-interface OnsProducer {
-  ready(): Promise<void>;
-  send(message: OnsOutgoing): Promise<{ sendStatus: string; msgId: string }>;
-  close(): Promise<void>;
-}
-interface OnsConsumer {
-  ready(): Promise<void>;
-  subscribe(topic: string, expression: string, handler: (message: OnsMessage) => Promise<unknown>): void;
-  on(event: 'error', listener: (error: Error) => void): void;
-  close(): Promise<void>;
-}
-interface OnsOutgoing {
-  keys: string[];
-  properties: Record<string, string>;
-}
-interface AliOns {
-  Producer: new (options: Record<string, unknown>) => OnsProducer;
-  Consumer: new (options: Record<string, unknown>) => OnsConsumer;
-  Message: new (topic: string, tags: string, body: string | Buffer) => OnsOutgoing;
-}
-
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+const quiet = quietOnsLogger;
 const BIG_BODY = Buffer.from('petrel interop '.repeat(600));
 
 let cluster: Cluster;
