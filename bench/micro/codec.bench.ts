@@ -11,6 +11,7 @@
  */
 import type { BinaryRequest } from '../../src/protocol/binary-request.js';
 import { Bench } from 'tinybench';
+import { CpuTimedTasks } from './cpu-timing.js';
 import { createRequest, type RemotingCommand, SerializeType } from '../../src/protocol/command.js';
 import { decodeFrame, encodeCommand } from '../../src/protocol/frame.js';
 import { decodePullMessageRequestHeader, encodePullMessageRequestHeader } from '../../src/protocol/headers/pull-message.js';
@@ -30,19 +31,8 @@ const TIME_MS = LARGE ? 2_000 : 300;
 let hash = 0;
 
 /** CPU time per task (user + system µs), so a busy shared machine shows its cost, not its wait. */
-const cpuMicrosByTask = new Map<string, { cpuMicros: number; calls: number }>();
-
-function timed(name: string, run: () => void): [string, () => void] {
-  const entry = { cpuMicros: 0, calls: 0 };
-  cpuMicrosByTask.set(name, entry);
-  return [name, () => {
-    const before = process.cpuUsage();
-    run();
-    const used = process.cpuUsage(before);
-    entry.cpuMicros += used.user + used.system;
-    entry.calls++;
-  }];
-}
+const cpuTasks = new CpuTimedTasks(OPS_PER_TASK);
+const timed = cpuTasks.timed.bind(cpuTasks);
 function mix(value: number): void {
   hash = (Math.imul(hash, 31) + value) | 0;
 }
@@ -134,17 +124,7 @@ async function main(): Promise<void> {
   addRecordTasks(bench, 128);
   addRecordTasks(bench, 1024);
   await bench.run();
-  const rows = bench.tasks.map((task) => {
-    const result = task.result;
-    const periodMs = 'period' in result ? result.period : Number.NaN;
-    const cpu = cpuMicrosByTask.get(task.name);
-    const cpuOps = cpu === undefined || cpu.cpuMicros === 0 ? Number.NaN : (cpu.calls * OPS_PER_TASK * 1e6) / cpu.cpuMicros;
-    return {
-      task: task.name,
-      'ops/s (wall)': Math.round((OPS_PER_TASK * 1000) / periodMs).toLocaleString('en-US'),
-      'ops/s (cpu)': Math.round(cpuOps).toLocaleString('en-US'),
-    };
-  });
+  const rows = cpuTasks.rows(bench);
   console.table(rows);
   console.log(`ops per task call: ${OPS_PER_TASK}; result hash: ${hash}`);
 }

@@ -13,6 +13,7 @@
  * so a 32-message pull spends < 32 µs filtering.
  */
 import { Bench } from 'tinybench';
+import { CpuTimedTasks } from './cpu-timing.js';
 import { compileSql92Cached, recordPropertiesText, sql92RecordMatcher } from '../../src/filter/record-filter.js';
 import { compileSql92, type CompiledFilter } from '../../src/filter/sql92.js';
 import { encodeHost } from '../../src/protocol/host-address.js';
@@ -28,20 +29,8 @@ function mix(value: boolean | number): void {
   hash = (Math.imul(hash, 31) + Number(value)) | 0;
 }
 
-const cpuMicrosByTask = new Map<string, { cpuMicros: number; calls: number }>();
-
-/** Also records CPU time per task, so an oversubscribed machine shows cost, not waiting. */
-function timed(name: string, run: () => void): [string, () => void] {
-  const entry = { cpuMicros: 0, calls: 0 };
-  cpuMicrosByTask.set(name, entry);
-  return [name, () => {
-    const before = process.cpuUsage();
-    run();
-    const used = process.cpuUsage(before);
-    entry.cpuMicros += used.user + used.system;
-    entry.calls++;
-  }];
-}
+const cpuTasks = new CpuTimedTasks(OPS_PER_TASK);
+const timed = cpuTasks.timed.bind(cpuTasks);
 
 const SIMPLE = 'a between 0 and 3';
 const COMPLEX = "(region = 'eu' OR region IN ('us', 'ap')) AND price BETWEEN 10 AND 100 AND vip IS NOT NULL";
@@ -105,17 +94,7 @@ async function main(): Promise<void> {
   addEvaluationTasks(bench, 'simple', compiled(SIMPLE));
   addEvaluationTasks(bench, 'complex', compiled(COMPLEX));
   await bench.run();
-  const rows = bench.tasks.map((task) => {
-    const result = task.result;
-    const periodMs = 'period' in result ? result.period : Number.NaN;
-    const cpu = cpuMicrosByTask.get(task.name);
-    const cpuOps = cpu === undefined || cpu.cpuMicros === 0 ? Number.NaN : (cpu.calls * OPS_PER_TASK * 1e6) / cpu.cpuMicros;
-    return {
-      task: task.name,
-      'ops/s (wall)': Math.round((OPS_PER_TASK * 1000) / periodMs).toLocaleString('en-US'),
-      'ops/s (cpu)': Math.round(cpuOps).toLocaleString('en-US'),
-    };
-  });
+  const rows = cpuTasks.rows(bench);
   console.table(rows);
   console.log(`ops per task call: ${OPS_PER_TASK}; result hash: ${hash}`);
 }
