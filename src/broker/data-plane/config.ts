@@ -1,4 +1,5 @@
 import { assert } from '../../common/assert.js';
+import { parseDelayLevels } from '../../store/config.js';
 
 /**
  * The part of the broker config the data plane reads, derived once on the main thread and
@@ -27,24 +28,10 @@ export interface DataPlaneConfig {
 }
 
 /** The broker config keys `dataPlaneConfigFrom` reads (a structural subset of BrokerConfig). */
-export interface DataPlaneConfigSource {
-  readonly brokerName: string;
-  readonly brokerClusterName: string;
-  readonly brokerRole: string;
-  readonly brokerPermission: number;
+export type DataPlaneConfigSource = Omit<DataPlaneConfig, 'storeHostIp' | 'storeHostPort' | 'delayLevelsMs'> & {
   readonly listenPort: number;
-  readonly maxMessageSize: number;
-  readonly autoCreateTopicEnable: boolean;
-  readonly autoCreateSubscriptionGroup: boolean;
-  readonly longPollingEnable: boolean;
-  readonly shortPollingTimeMills: number;
-  readonly regionId: string;
-  readonly traceOn: boolean;
-  readonly startAcceptSendRequestTimeStamp: number;
-  readonly rejectTransactionMessage: boolean;
-  readonly enablePropertyFilter: boolean;
   readonly messageDelayLevel: string;
-}
+};
 
 export function dataPlaneConfigFrom(source: DataPlaneConfigSource, brokerIp: string, listenPort = source.listenPort): DataPlaneConfig {
   assert(brokerIp !== '', 'brokerIp must be resolved before the data plane starts');
@@ -65,24 +52,6 @@ export function dataPlaneConfigFrom(source: DataPlaneConfigSource, brokerIp: str
     startAcceptSendRequestTimeStamp: source.startAcceptSendRequestTimeStamp,
     rejectTransactionMessage: source.rejectTransactionMessage,
     enablePropertyFilter: source.enablePropertyFilter,
-    delayLevelsMs: Object.freeze(parseDelayLevelsMs(source.messageDelayLevel)),
+    delayLevelsMs: Object.freeze(parseDelayLevels(source.messageDelayLevel)),
   });
-}
-
-const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/**
- * `"1s 5s 10s 30s 1m ... 2h"` → ms per level (reference §5.1). A token that does not parse is a
- * config error the broker's own validation reports first; here it is an assertion.
- */
-export function parseDelayLevelsMs(text: string): number[] {
-  const levels: number[] = [];
-  for (const token of text.trim().split(/\s+/)) {
-    if (token === '') continue;
-    const unitMs = UNIT_MS[token.slice(-1)];
-    const count = Number(token.slice(0, -1));
-    assert(unitMs !== undefined && Number.isInteger(count) && count >= 0, `bad delay level ${token}`);
-    levels.push(count * unitMs);
-  }
-  return levels;
 }
