@@ -11,7 +11,11 @@ import { FAULT_ISOLATION_MS_DEFAULT, LatencyFaultTolerance } from './fault-toler
 import { type Message, MessageProperty } from './message.js';
 import type { MessageQueue } from './message-queue.js';
 import { type MessageQueueSelector, runSelector } from './selectors.js';
-import { encodeBatch, type PreparedMessage, prepareMessage } from './send-encode.js';
+import {
+  type AccumulatedBatch, BATCH_MAX_BYTES_DEFAULT, BATCH_MAX_DELAY_MS_DEFAULT, canBatch, SendAccumulator,
+  TOTAL_BATCH_MAX_BYTES_DEFAULT,
+} from './send-accumulator.js';
+import { encodeBatch, type PreparedMessage, prepareMessage, stampUniqKey } from './send-encode.js';
 import { sendResultOf } from './send-response.js';
 import { type SendCallback, SendResult } from './send-result.js';
 import { SendCall, type SendHost } from './send-call.js';
@@ -51,6 +55,19 @@ export interface ProducerOptions extends ClientOptions {
   sendLatencyFaultEnable?: boolean;
   /** How long a broker that failed a send is avoided. Default 30 000 ms. */
   faultIsolationMs?: number;
+  /**
+   * RocketMQ 5's producer auto-batching (send-accumulator.ts): plain sends to one topic issued
+   * close together (promise or callback form; no queue, selector, delay, transaction or retry
+   * topic) go out as one SEND_BATCH_MESSAGE, each caller still getting its own SendResult.
+   * Default false, as in RocketMQ.
+   */
+  autoBatch?: boolean;
+  /** Longest a batch lingers while it keeps growing. Default 10 ms (RocketMQ's). */
+  batchMaxDelayMs?: number;
+  /** Batch body bytes (entries with their properties), at most. Default 32 KiB. */
+  batchMaxBytes?: number;
+  /** Bytes held by open and unanswered batches; over it a send fails (retriable). Default 32 MiB. */
+  totalBatchMaxBytes?: number;
 }
 
 const DEFAULT_PRODUCER_GROUP = 'DEFAULT_PRODUCER';
@@ -79,6 +96,10 @@ export class Producer implements ClientMember {
   private state: 'created' | 'running' | 'shutdown' = 'created';
   /** What each SendCall uses of this producer (one object per producer, not per send). */
   private readonly sendHost: SendHost;
+  /** Auto-batching (null unless `autoBatch`), the SendCall host of its batches and their templates. */
+  private readonly accumulator: SendAccumulator | null;
+  private readonly batchHost: SendHost<AccumulatedBatch>;
+  private readonly batchTemplates = new WeakMap<MessageQueue, SendTemplate>();
 
   constructor(options: ProducerOptions = {}) {
     this.groupName = options.groupName ?? options.producerGroup ?? DEFAULT_PRODUCER_GROUP;
@@ -99,6 +120,39 @@ export class Producer implements ClientMember {
     this.faults = new LatencyFaultTolerance(undefined, options.faultIsolationMs ?? FAULT_ISOLATION_MS_DEFAULT);
     this.keys = new FastUniqKeyGenerator(ipv4Bytes(this.instance.config.clientIP));
     this.sendHost = this.makeSendHost();
+    this.batchHost = this.makeBatchHost();
+    this.accumulator = options.autoBatch === true
+      ? new SendAccumulator({ send: (batch) => this.sendAccumulated(batch) }, {
+        batchMaxDelayMs: options.batchMaxDelayMs ?? BATCH_MAX_DELAY_MS_DEFAULT,
+        batchMaxBytes: options.batchMaxBytes ?? BATCH_MAX_BYTES_DEFAULT,
+        totalBatchMaxBytes: options.totalBatchMaxBytes ?? TOTAL_BATCH_MAX_BYTES_DEFAULT,
+      })
+      : null;
+  }
+
+  /** A batch's SendCall host: the producer's, with the batch as the message and its own template. */
+  private makeBatchHost(): SendHost<AccumulatedBatch> {
+    return {
+      ...this.sendHost,
+      check: () => this.checkRunning(),
+      prepare: (batch) => batch.prepared(),
+      command: (_batch, prepared, queue, nowMs) => {
+        let template = this.batchTemplates.get(queue);
+        if (template === undefined) {
+          template = new SendTemplate({
+            producerGroup: this.groupName, topic: queue.topic, defaultTopic: this.options.createTopicKey,
+            defaultTopicQueueNums: this.options.defaultTopicQueueNums, queueId: queue.queueId, sysFlag: 0, flag: 0,
+            reconsumeTimes: 0, unitMode: false, maxReconsumeTimes: undefined, batch: true, brokerName: queue.brokerName,
+          });
+          this.batchTemplates.set(queue, template);
+        }
+        return new SendRequestCommand(template, nowMs, prepared.properties, prepared.body);
+      },
+    };
+  }
+
+  private sendAccumulated(batch: AccumulatedBatch): void {
+    new SendCall(this.batchHost, batch, batch.timeoutMs, batch.retries, batch.succeeded, batch.failed).start();
   }
 
   private makeSendHost(): SendHost {
@@ -137,6 +191,8 @@ export class Producer implements ClientMember {
   /** Unregisters from every broker and closes connections. In-flight sends fail. */
   async shutdown(): Promise<void> {
     if (this.state !== 'running') return;
+    // Batches still open go out first (their SendCalls then fail as the producer stops).
+    this.accumulator?.flushAll();
     this.state = 'shutdown';
     await this.instance.shutdown();
   }
@@ -155,7 +211,12 @@ export class Producer implements ClientMember {
     if (Array.isArray(target)) return this.sendBatch(target, second as number | undefined);
     const message = target as Message;
     if (second === undefined || typeof second === 'number') {
-      return this.sendWithRetries(message, second ?? this.options.sendMsgTimeout, this.options.retryTimesWhenSendFailed);
+      const timeoutMs = second ?? this.options.sendMsgTimeout;
+      const retries = this.options.retryTimesWhenSendFailed;
+      if (this.accumulator !== null && canBatch(message, this.options.compressMsgBodyOverHowmuch)) {
+        return new Promise((resolve, reject) => this.accumulate(message, timeoutMs, retries, resolve, reject));
+      }
+      return this.sendWithRetries(message, timeoutMs, retries);
     }
     if (typeof second === 'object' && 'onSuccess' in second) {
       // The callback runs inside the connection's read handler: what it throws is logged, never
@@ -167,9 +228,15 @@ export class Producer implements ClientMember {
           this.instance.logger.warn({ err: error, topic: message.topic }, 'send callback threw');
         }
       };
-      new SendCall(this.sendHost, message, (third as number | undefined) ?? this.options.sendMsgTimeout,
-        this.options.retryTimesWhenSendAsyncFailed, (result) => guarded(() => second.onSuccess(result)),
-        (error: unknown) => guarded(() => second.onException(error instanceof Error ? error : new Error(String(error))))).start();
+      const timeoutMs = (third as number | undefined) ?? this.options.sendMsgTimeout;
+      const retries = this.options.retryTimesWhenSendAsyncFailed;
+      const done = (result: SendResult): void => guarded(() => second.onSuccess(result));
+      const failed = (error: unknown): void => guarded(() => second.onException(error instanceof Error ? error : new Error(String(error))));
+      if (this.accumulator !== null && canBatch(message, this.options.compressMsgBodyOverHowmuch)) {
+        this.accumulate(message, timeoutMs, retries, done, failed);
+        return;
+      }
+      new SendCall(this.sendHost, message, timeoutMs, retries, done, failed).start();
       return;
     }
     if (typeof second === 'object' && 'queueId' in second) {
@@ -187,6 +254,28 @@ export class Producer implements ClientMember {
     const queue = info.select(this.avoidBroker);
     const address = this.instance.masterAddress(queue.brokerName) ?? await this.brokerAddress(queue);
     await this.instance.brokerRemoting.invokeOneway(address, this.command(message, prepared, queue));
+  }
+
+  /**
+   * An auto-batched send: checked and stamped here, then written into its topic's open batch;
+   * one too large for a batch goes alone.
+   */
+  private accumulate(
+    message: Message, timeoutMs: number, retries: number, done: (result: SendResult) => void, failed: (error: Error) => void,
+  ): void {
+    let uniqKey: string;
+    try {
+      this.checkRunning();
+      checkMessage(message, this.options.maxMessageSize);
+      uniqKey = stampUniqKey(message, this.keys);
+    } catch (error) {
+      failed(error as Error);
+      return;
+    }
+    const accumulator = this.accumulator as SendAccumulator;
+    if (!accumulator.add(message, uniqKey, timeoutMs, retries, done, failed)) {
+      new SendCall(this.sendHost, message, timeoutMs, retries, done, failed).start();
+    }
   }
 
   /** A send with retries (`SendCall`): the hot path, one call object and the caller's promise. */

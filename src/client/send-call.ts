@@ -11,22 +11,27 @@ import { type SendResponse, sendResultOf } from './send-response.js';
 import type { SendWaiter } from './send-table.js';
 import type { TopicPublishInfo } from './topic-route.js';
 
+/** What a SendCall sends: a Message, or an accumulated batch (send-accumulator.ts). */
+export interface SendSubject {
+  readonly topic: string;
+}
+
 /**
  * What a SendCall needs from its Producer (implemented once per producer, not per send).
  * Throwing members throw PetrelErrors the call turns into a rejection.
  */
-export interface SendHost {
+export interface SendHost<M extends SendSubject = Message> {
   readonly logger: Logger;
   readonly remoting: BrokerRemoting;
   readonly retryAnotherBrokerWhenNotStoreOK: boolean;
   /** Throws when the producer is not running or the message is invalid. */
-  check(message: Message): void;
+  check(message: M): void;
   /** The cached publish info when usable (no promise on the hot path). */
   usableInfo(topic: string): TopicPublishInfo | undefined;
   publishInfo(topic: string): Promise<TopicPublishInfo>;
-  prepare(message: Message): PreparedMessage;
+  prepare(message: M): PreparedMessage;
   /** The SEND for `queue`, born at `nowMs`. */
-  command(message: Message, prepared: PreparedMessage, queue: MessageQueue, nowMs: number): SendRequestCommand;
+  command(message: M, prepared: PreparedMessage, queue: MessageQueue, nowMs: number): SendRequestCommand;
   masterAddress(brokerName: string): string | undefined;
   brokerAddress(queue: MessageQueue): Promise<string>;
   /** Queue selection's filter for a first attempt. */
@@ -43,7 +48,7 @@ export interface SendHost {
  * attempt on the hot path. `done` / `failed` are the caller's promise resolvers (or the
  * callback form's onSuccess / onException).
  */
-export class SendCall implements SendWaiter<SendResponse> {
+export class SendCall<M extends SendSubject = Message> implements SendWaiter<SendResponse> {
   private info: TopicPublishInfo | null = null;
   private prepared: PreparedMessage | null = null;
   private queue: MessageQueue | null = null;
@@ -54,8 +59,8 @@ export class SendCall implements SendWaiter<SendResponse> {
   private lastError: unknown;
 
   constructor(
-    private readonly host: SendHost,
-    private readonly message: Message,
+    private readonly host: SendHost<M>,
+    private readonly message: M,
     private readonly timeoutMs: number,
     private readonly retries: number,
     private readonly done: (result: SendResult) => void,

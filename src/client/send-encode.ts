@@ -25,15 +25,21 @@ export interface UniqKeySource {
   next(): string;
 }
 
-/** Stamps a UNIQ_KEY (unless present) and compresses large bodies. */
-export function prepareMessage(
-  message: Message, keys: UniqKeySource, compressOverBytes: number, compressLevel: number,
-): PreparedMessage {
+/** The message's UNIQ_KEY, stamped first if it has none. */
+export function stampUniqKey(message: Message, keys: UniqKeySource): string {
   let uniqKey = message.properties[MessageProperty.UNIQ_KEY];
   if (uniqKey === undefined) {
     uniqKey = keys.next();
     message.properties[MessageProperty.UNIQ_KEY] = uniqKey;
   }
+  return uniqKey;
+}
+
+/** Stamps a UNIQ_KEY (unless present) and compresses large bodies. */
+export function prepareMessage(
+  message: Message, keys: UniqKeySource, compressOverBytes: number, compressLevel: number,
+): PreparedMessage {
+  const uniqKey = stampUniqKey(message, keys);
   if (message.body.length < compressOverBytes) return { body: message.body, sysFlag: 0, properties: message.properties, uniqKey };
   const { body, sysFlag } = maybeCompress(message.body, compressOverBytes, compressLevel);
   return { body, sysFlag, properties: message.properties, uniqKey };

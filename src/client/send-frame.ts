@@ -114,7 +114,7 @@ const BORN_DIGITS_MAX = 16;
  * tags, ids: nearly all property text) is copied char by char, cheaper than a native call; the
  * first non-ASCII char sends the whole string to the native encoder instead.
  */
-function writeText(target: Buffer, position: number, text: string): number {
+export function writeText(target: Buffer, position: number, text: string): number {
   const length = text.length;
   if (length < NATIVE_WRITE_CHARS_MIN) {
     let at = position;
