@@ -45,6 +45,11 @@ export interface ProducerModeOptions extends CommonModeOptions {
   async: boolean;
   delay: boolean;
   delayLevel: number;
+  /**
+   * The Petrel producer's autoBatch (RocketMQ 5's DefaultMQProducer.setAutoBatch; the benchmark
+   * tool has no flag for it). Default false, as RocketMQ's producer; it overrides the driver YAML.
+   */
+  autoBatch: boolean;
 }
 
 export interface ConsumerModeOptions extends CommonModeOptions {
@@ -120,11 +125,14 @@ function sendOptionsFor(options: ProducerModeOptions, sequence: number): SendOpt
 }
 
 export async function runProducerMode(options: ProducerModeOptions): Promise<void> {
-  const driver = await createDriver(modeDriverConfig(options));
+  const config = modeDriverConfig(options);
+  const driver = await createDriver(config.driverClass === 'petrel'
+    ? withFields(config, { autoBatch: options.autoBatch, ...parseFieldOverrides(options.set) })
+    : config);
   console.log(`topic: ${options.topic} threadCount: ${options.threads} messageSize: ${options.size}`
     + ` keyEnable: ${options.keys} propertySize: 0 tagCount: ${options.tags} traceEnable: false aclEnable: false`
     + ` messageQuantity: ${options.quantity}\ndelayEnable: ${options.delay} delayLevel: ${options.delayLevel}`
-    + `\nasyncEnable: ${options.async}`);
+    + `\nasyncEnable: ${options.async} autoBatch: ${options.autoBatch}`);
   await driver.createTopic(options.topic, MODE_PARTITIONS);
   const producer = await driver.createProducer(options.topic);
   const counters = new ProducerCounters();

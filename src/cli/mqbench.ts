@@ -63,6 +63,7 @@ function buildProgram(): Command {
     .option('-y, --async <bool>', 'async send', bool, false)
     .option('-d, --delay <bool>', 'delay messages', bool, false)
     .option('-e, --delay-level <level>', 'delay level', int, 1)
+    .option('-a, --auto-batch <bool>', 'producer auto-batching (RocketMQ 5 setAutoBatch; Petrel driver)', bool, false)
     .addOption(new Option('--duration <seconds>', 'stop after this many seconds (0 = forever)').argParser(Number).default(0))
     .action(async (options: ProducerModeOptions) => {
       await runProducerMode(options);

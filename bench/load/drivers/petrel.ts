@@ -27,7 +27,8 @@ import type { MasterBroker } from './petrel-admin.js';
 const KNOWN_FIELDS = [
   'namesrvAddr', 'clusterName', 'transport', 'sendMsgTimeoutMs', 'retryTimesWhenSendFailed',
   'consumerType', 'pullBatchSize', 'consumeMessageBatchMaxSize', 'consumeThreadMax',
-  'pullThresholdForQueue', 'logDir', 'vipChannelEnabled', 'createTopics',
+  'pullThresholdForQueue', 'logDir', 'vipChannelEnabled', 'createTopics', 'autoBatch', 'batchMaxDelayMs',
+  'batchMaxBytes',
 ] as const;
 
 interface PetrelSettings {
@@ -43,6 +44,10 @@ interface PetrelSettings {
   pullThresholdForQueue: number;
   logDir: string;
   createTopics: boolean;
+  /** The producer's auto-batching (RocketMQ 5 autoBatch; src/client/send-accumulator.ts). */
+  autoBatch: boolean;
+  batchMaxDelayMs: number;
+  batchMaxBytes: number;
 }
 
 function settingsFrom(config: DriverConfig): PetrelSettings {
@@ -63,6 +68,9 @@ function settingsFrom(config: DriverConfig): PetrelSettings {
     // Client logs go to a temporary folder unless asked: a benchmark must not fill ~/logs.
     logDir: logDir === '' ? mkdtempSync(join(tmpdir(), 'mqbench-client-')) : logDir,
     createTopics: booleanField(f, 'createTopics', true),
+    autoBatch: booleanField(f, 'autoBatch', false),
+    batchMaxDelayMs: numberField(f, 'batchMaxDelayMs', 10),
+    batchMaxBytes: numberField(f, 'batchMaxBytes', 32 * 1024),
   };
 }
 
@@ -153,7 +161,8 @@ export class PetrelDriver implements BenchmarkDriver {
     this.env = {
       system: `petrel ${config.brokerVersion ?? config.rocketmqVersion ?? ''}`.trim(),
       flushMode: config.flushDiskType ?? 'unknown',
-      client: `petrel SDK over ${this.settings.transport} (${this.settings.consumerType} consumer)`,
+      client: `petrel SDK over ${this.settings.transport} (${this.settings.consumerType} consumer`
+        + `${this.settings.autoBatch ? `, autoBatch ${this.settings.batchMaxBytes} B / ${this.settings.batchMaxDelayMs} ms` : ''})`,
       brokerConfig,
     };
   }
@@ -172,6 +181,9 @@ export class PetrelDriver implements BenchmarkDriver {
       producerGroup: `mqbench-producer-${runSuffix()}`,
       sendMsgTimeout: this.settings.sendMsgTimeoutMs,
       retryTimesWhenSendFailed: this.settings.retryTimesWhenSendFailed,
+      autoBatch: this.settings.autoBatch,
+      batchMaxDelayMs: this.settings.batchMaxDelayMs,
+      batchMaxBytes: this.settings.batchMaxBytes,
     });
     await producer.start();
     return new PetrelProducer(producer, topic);
