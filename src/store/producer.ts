@@ -142,6 +142,7 @@ export class StoreProducer {
   ): void {
     this.writeEntry(at, recordsBytes, recordCount, tagsCodes, entryBytes);
     if (indexKeyHashes !== undefined) this.writeKeyHashes(at + entryBytes - alignTo8(4 * indexKeyHashes.length), indexKeyHashes);
+    this.completions.publishRead(); // before the request: see CompletionRingReader.drain
     this.requests.commit(entryBytes);
     const slot = this.nextSequence & this.slotMask;
     this.callbacks[slot] = done;

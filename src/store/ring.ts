@@ -132,7 +132,20 @@ export class RequestRingReader extends RingViews {
 
   /** Frees the entry at the head so the producer may reuse its bytes. */
   release(entryBytes: number): void {
+    this.consume(entryBytes);
+    this.publishConsumed();
+  }
+
+  /**
+   * Moves past the entry at the head without telling the producer yet (`publishConsumed` frees
+   * every consumed entry with one shared store: the read counter's cache line then moves
+   * between the cores once per drain, not once per entry).
+   */
+  consume(entryBytes: number): void {
     this.readCounter = (this.readCounter + entryBytes) >>> 0;
+  }
+
+  publishConsumed(): void {
     Atomics.store(this.control, READ_WORD, this.readCounter | 0);
   }
 }
@@ -262,10 +275,12 @@ export class CompletionRingWriter extends CompletionViews {
 /** Producer half. */
 export class CompletionRingReader extends CompletionViews {
   private readCounter: number;
+  private publishedRead: number;
 
   constructor(buffer: SharedArrayBuffer) {
     super(buffer);
     this.readCounter = Atomics.load(this.control, READ_WORD) >>> 0;
+    this.publishedRead = this.readCounter;
   }
 
   /**
@@ -291,7 +306,10 @@ export class CompletionRingReader extends CompletionViews {
 
   /**
    * Reads every published completion into `sink`, freeing each slot before the sink runs (a
-   * sink may append again, and the producer bounds appends by free slots).
+   * sink may append again, and the producer bounds appends by free slots). The shared read
+   * counter is stored once, at the end, or earlier by `publishRead` (the producer calls it
+   * before it publishes a request: the worker can complete that request only after seeing it,
+   * so it always sees the slots freed before it; one shared store per drain, not per slot).
    */
   drain(sink: (completion: Completion) => void, scratch: Completion): number {
     const writeCounter = Atomics.load(this.control, WRITE_WORD) >>> 0;
@@ -307,10 +325,17 @@ export class CompletionRingReader extends CompletionViews {
       scratch.queueOffset = this.doubles[double + 3] as number;
       scratch.storeTimestampMs = this.doubles[double + 4] as number;
       this.readCounter = (this.readCounter + 1) >>> 0;
-      Atomics.store(this.control, READ_WORD, this.readCounter | 0);
       count++;
       sink(scratch);
     }
+    this.publishRead();
     return count;
+  }
+
+  /** Stores the read counter when slots were consumed since the last store. */
+  publishRead(): void {
+    if (this.publishedRead === this.readCounter) return;
+    this.publishedRead = this.readCounter;
+    Atomics.store(this.control, READ_WORD, this.readCounter | 0);
   }
 }

@@ -224,6 +224,13 @@ export class StoreService {
   /** Returns true when the batch is full (commit before reading more). */
   private drainProducer(index: number, producer: Producer): boolean {
     const { requests, requestBytes } = producer;
+    const full = this.drainEntries(index, requests, requestBytes);
+    // Every entry drained is stamped and copied (tail cache or batch buffer): free them at once.
+    requests.publishConsumed();
+    return full;
+  }
+
+  private drainEntries(index: number, requests: RequestRingReader, requestBytes: Buffer): boolean {
     const items = this.items;
     const words = requests.words;
     for (;;) {
@@ -247,7 +254,7 @@ export class StoreService {
       items.code[i] = physicalOffset >= 0 ? CompletionCode.OK : CompletionCode.NOT_WRITABLE;
       items.physicalOffset[i] = physicalOffset >= 0 ? physicalOffset : 0;
       items.queueOffset[i] = physicalOffset >= 0 ? this.writer.lastQueueOffset : 0;
-      requests.release(words[word] as number);
+      requests.consume(words[word] as number);
     }
   }
 

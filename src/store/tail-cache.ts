@@ -57,10 +57,18 @@ export class TailCache {
     const index = physicalOffset % this.sizeBytes;
     const firstPart = Math.min(length, this.sizeBytes - index);
     // TypedArray.set of a view: a plain memcpy (Buffer.copy adds checks in JS, per record here).
+    // The `buffer` getter is a C++ call: read it once per source, not per record.
+    if (source !== this.lastSource) {
+      this.lastSource = source;
+      this.lastSourceBuffer = source.buffer;
+    }
     const from = source.byteOffset + start;
-    this.bytes.set(new Uint8Array(source.buffer, from, firstPart), index);
-    if (firstPart < length) this.bytes.set(new Uint8Array(source.buffer, from + firstPart, length - firstPart), 0);
+    this.bytes.set(new Uint8Array(this.lastSourceBuffer, from, firstPart), index);
+    if (firstPart < length) this.bytes.set(new Uint8Array(this.lastSourceBuffer, from + firstPart, length - firstPart), 0);
   }
+
+  private lastSource: Buffer | null = null;
+  private lastSourceBuffer: ArrayBufferLike = new ArrayBuffer(0);
 
   /**
    * Moves TAIL_START so bytes up to `end` may be overwritten, in steps of `invalidateStepBytes`
