@@ -5,7 +5,6 @@ import { ResponseCode } from '../../protocol/response-code.js';
 import type { AppendResult, AppendSubmitStatus } from '../../store/types.js';
 import { type DataPlaneContext, brokerAddressOf } from './context.js';
 import type { PreparedMessage } from './send-prepare.js';
-import { encodeOutgoingRecords } from './send-record.js';
 
 /**
  * Hands prepared messages to the store and builds the SEND reply (reference §2.3): msgId =
@@ -31,14 +30,10 @@ export function appendOneAndReply(
   });
 }
 
-/** Several messages of one request (SEND_BATCH_MESSAGE): one append, one reply. */
-export function appendAndReply(
-  ctx: DataPlaneContext, request: RemotingCommand, messages: readonly PreparedMessage[],
+/** Records already encoded back to back for one queue (send-batch-encode.ts): one append, one reply. */
+export function appendRecordsAndReply(
+  ctx: DataPlaneContext, request: RemotingCommand, records: Buffer, tagsCodes: number | readonly number[], queueId: number,
 ): Promise<RemotingCommand> {
-  const records = encodeOutgoingRecords(messages.map((message) => message.record));
-  const tagsCodes = messages.length === 1 ? (messages[0]?.tagsCode ?? 0) : messages.map((message) => message.tagsCode);
-  const first = messages[0];
-  const queueId = first === undefined ? 0 : first.record.queueId;
   return new Promise((resolve) => {
     const submitted = ctx.appender.append(records, tagsCodes, (result) => {
       resolve(replyFor(ctx, request, queueId, result));
@@ -54,7 +49,7 @@ function replyFor(ctx: DataPlaneContext, request: RemotingCommand, queueId: numb
       const storeHost = storeHostOf(ctx);
       const msgId = result.recordCount === 1
         ? encodeOffsetMsgId(storeHost, result.physicalOffset)
-        : result.physicalOffsets.map((physicalOffset) => encodeOffsetMsgId(storeHost, physicalOffset)).join(',');
+        : offsetMsgIdList(storeHost, result.physicalOffsets);
       return storedReply(ctx, request, result.status, msgId, queueId, result.queueOffset);
     }
     case 'not-writable':
@@ -74,6 +69,42 @@ function storedReply(
     MSG_REGION: ctx.config.regionId,
     TRACE_ON: ctx.config.traceOn ? 'true' : 'false',
   });
+}
+
+const HEX = Buffer.from('0123456789ABCDEF', 'latin1');
+const TWO_POW_32 = 4294967296;
+/** Text buffer of offsetMsgIdList, grown when a batch needs more (one per thread). */
+let idListBytes = Buffer.alloc(0);
+
+/**
+ * The comma-joined offset msgIds of a batch's records: the store host's hex prefix (the
+ * single-record path's, so both agree) copied per id and the offset's 16 hex digits written
+ * from a table into one buffer, read back as one latin1 string: no string per record.
+ */
+export function offsetMsgIdList(storeHost: string, physicalOffsets: readonly number[]): string {
+  const count = physicalOffsets.length;
+  if (count === 0) return '';
+  const first = encodeOffsetMsgId(storeHost, physicalOffsets[0] as number);
+  const prefixChars = first.length - 16;
+  const idChars = first.length + 1;
+  const totalChars = count * idChars - 1;
+  if (idListBytes.length < totalChars) idListBytes = Buffer.allocUnsafe(Math.max(totalChars, 2 * idListBytes.length));
+  const out = idListBytes;
+  out.write(first, 0, 'latin1');
+  for (let index = 1; index < count; index++) {
+    const at = index * idChars;
+    out[at - 1] = 0x2c; // ','
+    out.copy(out, at, 0, prefixChars);
+    const physicalOffset = physicalOffsets[index] as number;
+    const high = Math.floor(physicalOffset / TWO_POW_32);
+    writeHex32(out, at + prefixChars, high);
+    writeHex32(out, at + prefixChars + 8, physicalOffset - high * TWO_POW_32);
+  }
+  return out.toString('latin1', 0, totalChars);
+}
+
+function writeHex32(out: Buffer, at: number, value: number): void {
+  for (let shift = 28, position = at; shift >= 0; shift -= 4, position++) out[position] = HEX[(value >>> shift) & 15] as number;
 }
 
 /** The store host text of this plane's config, built once (a Map lookup per reply after that). */

@@ -1,0 +1,264 @@
+import { crc32 } from 'node:zlib';
+import { assert } from '../../common/assert.js';
+import { PROPERTIES_BYTES_MAX } from '../../common/limits.js';
+import { BATCH_ENTRY_FIXED_BYTES } from '../../protocol/batch.js';
+import { put16, put32, putLong, utf8Length, writeUtf8 } from '../../protocol/bytes.js';
+import { MessageConst } from '../../protocol/message-const.js';
+import { MESSAGE_MAGIC, RecordPosition, SysFlag, bodyLengthPosition } from '../../protocol/record-layout.js';
+import { javaStringHashCode } from './tag-filter.js';
+
+/**
+ * SEND_BATCH_MESSAGE body → stored records, at the byte level (reference §3.6 → §3.1): each
+ * batch entry is copied straight from the request into one buffer of V1 records (the store
+ * copies that into its ring in one append), its properties scanned once in place for the
+ * names the broker acts on, never decoded to strings. Per entry it does what the string path
+ * (`prepareEntries` in ../handlers/send-batch-message.ts, kept for reference and tested equal)
+ * does: WAIT and CLUSTER pairs dropped (the remaining pairs re-joined with \u0002 when one was
+ * dropped), the batch-level properties appended, `CLUSTER=<brokerClusterName>` appended; DELAY > 0
+ * or TRAN_MSG=true refuse the batch (MESSAGE_ILLEGAL); the tagsCode is the Java hash of the last
+ * valid TAGS value. Offsets, store time and store host stay zero for the store to stamp.
+ *
+ * Property pieces follow src/protocol/properties.ts: split on \u0002; a pair counts for a
+ * lookup when its first \u0001 ends the name and its value is not empty; a pair is dropped when
+ * it starts with `WAIT\u0001` or `CLUSTER\u0001`.
+ */
+export interface BatchRecordFields {
+  readonly topic: string;
+  readonly queueId: number;
+  /** Record sysFlag (born-host kind and MULTI_TAGS already applied). */
+  readonly sysFlag: number;
+  readonly bornTimestampMs: number;
+  /** 8 or 20 bytes, matching sysFlag's BORNHOST_V6 bit. */
+  readonly bornHost: Uint8Array;
+  readonly reconsumeTimes: number;
+  /** Batch-level properties with WAIT and CLUSTER removed (appended to every entry's). */
+  readonly batchProperties: string;
+  readonly clusterName: string;
+}
+
+export type BatchRecords =
+  | { readonly kind: 'records'; readonly records: Buffer; readonly tagsCodes: number[]; readonly count: number }
+  | { readonly kind: 'illegal'; readonly remark: string };
+
+const SEPARATOR = 2;
+const NAME_VALUE = 1;
+const NAME_WAIT = Buffer.from(MessageConst.WAIT, 'latin1');
+const NAME_CLUSTER = Buffer.from(MessageConst.CLUSTER, 'latin1');
+const NAME_TAGS = Buffer.from(MessageConst.TAGS, 'latin1');
+const NAME_DELAY = Buffer.from(MessageConst.DELAY, 'latin1');
+const NAME_TRAN_MSG = Buffer.from(MessageConst.TRAN_MSG, 'latin1');
+const VALUE_TRUE = Buffer.from('true', 'latin1');
+
+/** Bytes at [start, start + name.length) equal `name`. */
+function matches(bytes: Uint8Array, start: number, end: number, name: Uint8Array): boolean {
+  if (end - start !== name.length) return false;
+  for (let index = 0; index < name.length; index++) if (bytes[start + index] !== name[index]) return false;
+  return true;
+}
+
+/** The Java String.hashCode of UTF-8 bytes (decoded only when not ASCII). */
+function hashOf(bytes: Buffer, start: number, end: number): number {
+  let hash = 0;
+  for (let position = start; position < end; position++) {
+    const byte = bytes[position] as number;
+    if (byte >= 0x80) return javaStringHashCode(bytes.toString('utf8', start, end));
+    hash = (Math.imul(hash, 31) + byte) | 0;
+  }
+  return hash;
+}
+
+/** What one scan of a properties region found. */
+interface Scan {
+  /** A pair was dropped: the kept pairs must be re-joined. */
+  dropped: boolean;
+  tagsStart: number;
+  tagsEnd: number;
+  /** Of the last valid DELAY / TRAN_MSG pair: 1 when it refuses the batch, 0 when not, -1 none. */
+  delay: number;
+  transaction: number;
+}
+
+function newScan(): Scan {
+  return { dropped: false, tagsStart: -1, tagsEnd: -1, delay: -1, transaction: -1 };
+}
+
+/** Why the entry (with the batch-level pairs after it: the last pair wins) is refused, or null. */
+function refusalOf(scan: Scan, batchScan: Scan): string | null {
+  const delay = batchScan.delay >= 0 ? batchScan.delay : scan.delay;
+  if (delay === 1) return 'batch message does not support delay message';
+  const transaction = batchScan.transaction >= 0 ? batchScan.transaction : scan.transaction;
+  return transaction === 1 ? 'batch message does not support transaction' : null;
+}
+
+/** Scans properties bytes [start, end) for WAIT/CLUSTER (dropped), TAGS, DELAY, TRAN_MSG. */
+function scanProperties(bytes: Buffer, start: number, end: number, scan: Scan): void {
+  let pieceStart = start;
+  while (pieceStart < end) {
+    let pieceEnd = bytes.indexOf(SEPARATOR, pieceStart);
+    if (pieceEnd < 0 || pieceEnd > end) pieceEnd = end;
+    let nameEnd = pieceStart;
+    while (nameEnd < pieceEnd && bytes[nameEnd] !== NAME_VALUE) nameEnd++;
+    if (nameEnd < pieceEnd) {
+      if (matches(bytes, pieceStart, nameEnd, NAME_WAIT) || matches(bytes, pieceStart, nameEnd, NAME_CLUSTER)) {
+        scan.dropped = true;
+      } else if (nameEnd > pieceStart && nameEnd < pieceEnd - 1) {
+        const valueStart = nameEnd + 1;
+        if (matches(bytes, pieceStart, nameEnd, NAME_TAGS)) {
+          scan.tagsStart = valueStart;
+          scan.tagsEnd = pieceEnd;
+        } else if (matches(bytes, pieceStart, nameEnd, NAME_DELAY)) {
+          scan.delay = Number.parseInt(bytes.toString('utf8', valueStart, pieceEnd), 10) > 0 ? 1 : 0;
+        } else if (matches(bytes, pieceStart, nameEnd, NAME_TRAN_MSG)) {
+          scan.transaction = matches(bytes, valueStart, pieceEnd, VALUE_TRUE) ? 1 : 0;
+        }
+      }
+    }
+    pieceStart = pieceEnd + 1;
+  }
+}
+
+/** Copies the kept pairs of [start, end) (the scan dropped some), joined by \u0002; returns the end. */
+function copyKept(source: Buffer, start: number, end: number, target: Buffer, at: number): number {
+  let position = at;
+  let pieceStart = start;
+  while (pieceStart < end) {
+    let pieceEnd = source.indexOf(SEPARATOR, pieceStart);
+    if (pieceEnd < 0 || pieceEnd > end) pieceEnd = end;
+    let nameEnd = pieceStart;
+    while (nameEnd < pieceEnd && source[nameEnd] !== NAME_VALUE) nameEnd++;
+    const drop = nameEnd < pieceEnd
+      && (matches(source, pieceStart, nameEnd, NAME_WAIT) || matches(source, pieceStart, nameEnd, NAME_CLUSTER));
+    if (!drop) {
+      if (position > at) target[position++] = SEPARATOR;
+      position += source.copy(target, position, pieceStart, pieceEnd);
+    }
+    pieceStart = pieceEnd + 1;
+  }
+  return position;
+}
+
+/** Batch-level constants of one request: encoded once, appended to every record. */
+interface Suffix {
+  /** The batch-level properties bytes (may be empty). */
+  readonly batch: Buffer;
+  /** `CLUSTER\u0001<name>`. */
+  readonly cluster: Buffer;
+  readonly batchScan: Scan;
+}
+
+function suffixOf(fields: BatchRecordFields): Suffix {
+  const batch = Buffer.from(fields.batchProperties, 'utf8');
+  const batchScan = newScan();
+  scanProperties(batch, 0, batch.length, batchScan);
+  return { batch, cluster: Buffer.from(`${MessageConst.CLUSTER}\u0001${fields.clusterName}`, 'utf8'), batchScan };
+}
+
+/**
+ * Checks the entries' framing (as decodeBatch does) and counts them; a remark when malformed.
+ * Returns the count, or a string.
+ */
+export function countBatchEntries(body: Buffer): number | string {
+  let count = 0;
+  let position = 0;
+  while (position < body.length) {
+    const available = body.length - position;
+    if (available < BATCH_ENTRY_FIXED_BYTES) return `batch body: truncated entry at ${position}`;
+    const totalSize = body.readInt32BE(position);
+    if (totalSize < BATCH_ENTRY_FIXED_BYTES || totalSize > available) return `batch body: entry size ${totalSize} at ${position} out of range`;
+    const bodyBytes = body.readInt32BE(position + 16);
+    if (bodyBytes < 0 || bodyBytes > totalSize - BATCH_ENTRY_FIXED_BYTES) return `batch body: body length ${bodyBytes} at ${position} out of range`;
+    const propertiesBytes = body.readInt16BE(position + 20 + bodyBytes);
+    if (propertiesBytes < 0 || BATCH_ENTRY_FIXED_BYTES + bodyBytes + propertiesBytes !== totalSize) {
+      return `batch body: properties length ${propertiesBytes} does not end the entry at ${position}`;
+    }
+    count++;
+    position += totalSize;
+  }
+  return count;
+}
+
+/**
+ * Encodes the `count` entries of `body` (framing checked by countBatchEntries) as records.
+ * One allocation for all records; per entry one CRC over a body view and byte copies.
+ */
+export function encodeBatchRecords(body: Buffer, count: number, fields: BatchRecordFields): BatchRecords {
+  const suffix = suffixOf(fields);
+  const topicBytes = utf8Length(fields.topic);
+  const bodyStart = bodyLengthPosition(fields.sysFlag) + 4;
+  assert(fields.bornHost.length === ((fields.sysFlag & SysFlag.BORNHOST_V6) !== 0 ? 20 : 8), 'born host kind must match sysFlag');
+  // Per record beyond the entry's body and properties: fixed part, topic, lengths, two separators, the suffix.
+  const overheadBytes = bodyStart + 1 + topicBytes + 2 + 2 + suffix.batch.length + suffix.cluster.length;
+  const out = Buffer.allocUnsafe(body.length + count * overheadBytes);
+  const tagsCodes = new Array<number>(count);
+  const scan = newScan();
+  let position = 0;
+  let entryAt = 0;
+  for (let index = 0; index < count; index++) {
+    const entryBytes = body.readInt32BE(entryAt);
+    const bodyBytes = body.readInt32BE(entryAt + 16);
+    const entryBodyAt = entryAt + 20;
+    const propertiesAt = entryBodyAt + bodyBytes + 2;
+    const propertiesEnd = entryAt + entryBytes;
+    scan.dropped = false;
+    scan.tagsStart = -1;
+    scan.delay = -1;
+    scan.transaction = -1;
+    scanProperties(body, propertiesAt, propertiesEnd, scan);
+    const refused = refusalOf(scan, suffix.batchScan);
+    if (refused !== null) return { kind: 'illegal', remark: refused };
+    const recordAt = position;
+    writeFixedPart(out, recordAt, fields, body.readInt32BE(entryAt + 12), bodyBytes);
+    put32(out, recordAt + RecordPosition.BODY_CRC, crc32(body.subarray(entryBodyAt, entryBodyAt + bodyBytes)) & 0x7fffffff);
+    position = recordAt + bodyStart;
+    position += body.copy(out, position, entryBodyAt, entryBodyAt + bodyBytes);
+    out[position++] = topicBytes;
+    position += writeUtf8(out, fields.topic, position);
+    const propertiesLengthAt = position;
+    position += 2;
+    const textStart = position;
+    position = scan.dropped
+      ? copyKept(body, propertiesAt, propertiesEnd, out, position)
+      : position + body.copy(out, position, propertiesAt, propertiesEnd);
+    position = appendPairs(out, textStart, position, suffix.batch);
+    position = appendPairs(out, textStart, position, suffix.cluster);
+    const propertiesBytes = position - textStart;
+    if (propertiesBytes > PROPERTIES_BYTES_MAX) return { kind: 'illegal', remark: `the message properties size over max value, MAX: ${PROPERTIES_BYTES_MAX}` };
+    put16(out, propertiesLengthAt, propertiesBytes);
+    put32(out, recordAt + RecordPosition.TOTAL_SIZE, position - recordAt);
+    tagsCodes[index] = tagsCodeOf(body, scan, suffix);
+    entryAt += entryBytes;
+  }
+  return { kind: 'records', records: out.subarray(0, position), tagsCodes, count };
+}
+
+/** Appends `pairs` to the text [textStart, end) as appendProperty/joinProperties do. */
+function appendPairs(out: Buffer, textStart: number, end: number, pairs: Buffer): number {
+  if (pairs.length === 0) return end;
+  let position = end;
+  if (position > textStart && out[position - 1] !== SEPARATOR) out[position++] = SEPARATOR;
+  return position + pairs.copy(out, position);
+}
+
+/** The last valid TAGS wins: the batch-level one (appended after the entry's) if it has one. */
+function tagsCodeOf(body: Buffer, scan: Scan, suffix: Suffix): number {
+  const batchScan = suffix.batchScan;
+  if (batchScan.tagsStart >= 0) return hashOf(suffix.batch, batchScan.tagsStart, batchScan.tagsEnd);
+  return scan.tagsStart >= 0 ? hashOf(body, scan.tagsStart, scan.tagsEnd) : 0;
+}
+
+/** Everything before the body but TOTALSIZE and BODYCRC; store-stamped fields zero. */
+function writeFixedPart(out: Buffer, at: number, fields: BatchRecordFields, flag: number, bodyBytes: number): void {
+  const sysFlag = fields.sysFlag;
+  put32(out, at + RecordPosition.MAGIC, MESSAGE_MAGIC);
+  put32(out, at + RecordPosition.QUEUE_ID, fields.queueId);
+  put32(out, at + RecordPosition.FLAG, flag);
+  for (let position = at + RecordPosition.QUEUE_OFFSET; position < at + RecordPosition.SYS_FLAG; position++) out[position] = 0;
+  put32(out, at + RecordPosition.SYS_FLAG, sysFlag);
+  putLong(out, at + RecordPosition.BORN_TIMESTAMP, fields.bornTimestampMs);
+  out.set(fields.bornHost, at + RecordPosition.BORN_HOST);
+  const reconsumeAt = at + bodyLengthPosition(sysFlag) - 12;
+  for (let position = at + RecordPosition.BORN_HOST + fields.bornHost.length; position < reconsumeAt; position++) out[position] = 0;
+  put32(out, reconsumeAt, fields.reconsumeTimes);
+  for (let position = reconsumeAt + 4; position < reconsumeAt + 12; position++) out[position] = 0;
+  put32(out, reconsumeAt + 12, bodyBytes);
+}
