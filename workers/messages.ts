@@ -45,6 +45,15 @@ export interface FlusherStart {
   logDir: string;
 }
 
+/** The committer thread (ASYNC_FLUSH, tail mode: src/store/committer.ts) runs in flusher.worker.ts too. */
+export interface CommitterStart {
+  kind: 'start-committer';
+  config: StoreConfig;
+  control: SharedArrayBuffer;
+  tailCache: SharedArrayBuffer;
+  logDir: string;
+}
+
 /** Store worker -> flusher: fsync these derived files, then advance the checkpoint. */
 export interface CheckpointRequest {
   kind: 'checkpoint';

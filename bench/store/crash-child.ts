@@ -1,8 +1,9 @@
 // Child process for the store crash test (test/integration/store-crash.test.ts): opens the store
-// in argv[2] with SYNC_FLUSH and appends until killed, printing one line per acknowledged append:
-// `<id> <physicalOffset> <queueOffset>`. Bodies are derived from the id (crashBody), so the test
-// can check every record it reads back. argv[3] is the first id, argv[4] the log dir, argv[5] the
-// tail cache bytes (64 KiB default: batch-buffer mode; 256 KiB: tail mode). Odd ids carry
+// in argv[2] with SYNC_FLUSH (argv[6] = ASYNC_FLUSH for that) and appends until killed, printing
+// one line per acknowledged append: `<id> <physicalOffset> <queueOffset>`. Bodies are derived from
+// the id (crashBody), so the test can check every record it reads back. argv[3] is the first id,
+// argv[4] the log dir, argv[5] the tail cache bytes (64 KiB default: batch-buffer mode; 256 KiB:
+// tail mode, and with ASYNC_FLUSH the committer thread writes the commit log). Odd ids carry
 // producer-computed index-key hashes, even ids leave hashing to the store worker.
 import { silentLogger } from '../../src/common/log.js';
 import { encodeProperties } from '../../src/protocol/properties.js';
@@ -35,10 +36,14 @@ export function crashRecord(id: number): Buffer {
 }
 
 async function main(): Promise<void> {
-  const [dir, firstIdText, logDir, tailCacheText] = process.argv.slice(2);
-  if (dir === undefined || firstIdText === undefined) throw new Error('usage: crash-child <dir> <firstId> [logDir] [tailCacheBytes]');
+  const [dir, firstIdText, logDir, tailCacheText, flushText] = process.argv.slice(2);
+  if (dir === undefined || firstIdText === undefined) {
+    throw new Error('usage: crash-child <dir> <firstId> [logDir] [tailCacheBytes] [SYNC_FLUSH|ASYNC_FLUSH]');
+  }
   const config = testMinStoreConfig(dir, {
-    flushDiskType: 'SYNC_FLUSH', mappedFileSizeCommitLog: 64 * 1024, storeTailCacheBytes: Number(tailCacheText ?? 64 * 1024),
+    flushDiskType: flushText === 'ASYNC_FLUSH' ? 'ASYNC_FLUSH' : 'SYNC_FLUSH',
+    mappedFileSizeCommitLog: 64 * 1024,
+    storeTailCacheBytes: Number(tailCacheText ?? 64 * 1024),
   });
   const store = await openStore(config, silentLogger, { logDir: logDir ?? dir });
   const producer = new StoreProducer(store.createProducerPort());

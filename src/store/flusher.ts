@@ -59,7 +59,8 @@ export class FlusherService {
   }
 
   private flushIfDue(force: boolean): void {
-    const target = this.shared.load(Big.MAX_PHYSICAL);
+    // What is in the page cache: MAX_PHYSICAL, or behind it while the committer thread writes.
+    const target = this.shared.load(Big.WRITTEN_PHYSICAL);
     if (target <= this.flushedPhysical || this.failed) return;
     const nowMs = this.clock.nowMs();
     if (!this.layout.syncFlush && !force) {

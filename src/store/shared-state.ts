@@ -30,6 +30,14 @@ export const Word = {
   INDEX_GENERATION: 7,
   /** Entries in the current index file (1-based like RocketMQ: slot 0 unused). */
   INDEX_COUNT: 8,
+  /** Bumped (then notified) by the store worker when the committer has bytes to write. */
+  COMMIT_WAKE: 9,
+  /** 1 while the committer is about to sleep or sleeping; the worker notifies only then. */
+  COMMITTER_SLEEPING: 10,
+  /** Set by the main thread to end the committer (after the store drained). */
+  COMMITTER_STOP: 11,
+  /** Set by the committer when a commit-log write failed (it writes nothing more). */
+  COMMIT_FAILED: 12,
   WORDS: 16,
 } as const;
 
@@ -51,6 +59,11 @@ export const Big = {
   INDEX_NAME_LOW: 11,
   /** Batches committed (PUT_MESSAGES / BATCHES = mean batch size). */
   BATCHES: 12,
+  /**
+   * Commit-log end in the page cache (pwritten). Equal to MAX_PHYSICAL after each batch when the
+   * worker writes itself; behind it while the committer thread (committer.ts) catches up.
+   */
+  WRITTEN_PHYSICAL: 13,
   VALUES: 24,
 } as const;
 

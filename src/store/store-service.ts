@@ -15,7 +15,8 @@ import {
 import { Big, type SharedState, Word } from './shared-state.js';
 import type { TailCache } from './tail-cache.js';
 import { PendingSync } from './pending-sync.js';
-import { AddCode, StoreWriter } from './writer.js';
+import { wakeCommitter } from './committer.js';
+import { AddCode, StoreWriter, usesCommitter } from './writer.js';
 
 /**
  * The store worker's loop (workers/store.worker.ts only wires it up): drain every request ring
@@ -89,6 +90,14 @@ export class StoreService {
   private readonly batchTargetBytes = BATCH_TARGET_BYTES;
   private readonly retentionTimer: RetentionTimer;
   private lastCheckpointMs = 0;
+  /**
+   * ASYNC_FLUSH in tail mode: the committer thread (committer.ts) writes the commit log, and
+   * completions are held in `pendingSync` until WRITTEN_PHYSICAL passes them (as SYNC_FLUSH
+   * ones wait for FLUSHED_PHYSICAL).
+   */
+  private readonly committer: boolean;
+  /** WRITTEN_PHYSICAL (committer) or FLUSHED_PHYSICAL (SYNC_FLUSH) when completions were last released. */
+  private releasedUpTo = 0;
   private stopping = false;
   private drainedReported = false;
   private finished = false;
@@ -104,7 +113,8 @@ export class StoreService {
     private readonly port: MessagePort,
     private readonly flusherPort: MessagePort,
   ) {
-    this.writer = new StoreWriter(layout, io, shared, tail, indexSlots);
+    this.committer = usesCommitter(layout);
+    this.writer = new StoreWriter(layout, io, shared, tail, indexSlots, { committer: this.committer });
     // The smallest record is 91 bytes, so a batch buffer holds at most this many appends.
     this.items = new BatchItems(Math.ceil(layout.batchBufferBytes / 91));
     this.retentionTimer = new RetentionTimer(layout, clock.nowMs());
@@ -137,11 +147,19 @@ export class StoreService {
 
   private sleep(wakeSeen: number): void {
     Atomics.store(this.shared.words, Word.SLEEPING, 1);
-    if (!this.anyRequests()) {
+    // Seq-cst store, then loads: a producer or the committer that missed SLEEPING is seen here.
+    if (!this.anyRequests() && !this.releasable()) {
       const waitMs = this.pendingSync.size > 0 ? Math.min(this.layout.syncFlushTimeoutMs, 50) : IDLE_WAIT_MS;
       Atomics.wait(this.shared.words, Word.WAKE, wakeSeen, waitMs);
     }
     Atomics.store(this.shared.words, Word.SLEEPING, 0);
+  }
+
+  /** Held completions the committer or flusher has covered since the last release. */
+  private releasable(): boolean {
+    if (this.pendingSync.size === 0) return false;
+    if (this.committer && Atomics.load(this.shared.words, Word.COMMIT_FAILED) === 1) return true;
+    return this.shared.load(this.committer ? Big.WRITTEN_PHYSICAL : Big.FLUSHED_PHYSICAL) > this.releasedUpTo;
   }
 
   private anyRequests(): boolean {
@@ -206,11 +224,11 @@ export class StoreService {
     for (let i = 0; i < items.count; i++) {
       let code = items.code[i] as CompletionCode;
       if (code === CompletionCode.OK && !committed) code = CompletionCode.NOT_WRITABLE;
-      if (code === CompletionCode.OK && this.layout.syncFlush) {
+      if (code === CompletionCode.OK && (this.layout.syncFlush || this.committer)) {
         this.pendingSync.pushFields(
           items.producer[i] as number, items.sequence[i] as number, items.recordCount[i] as number,
           items.physicalOffset[i] as number, items.queueOffset[i] as number, this.batchStoreTimestampMs,
-          endPhysical, nowMs + this.layout.syncFlushTimeoutMs,
+          endPhysical, this.committer ? Number.POSITIVE_INFINITY : nowMs + this.layout.syncFlushTimeoutMs,
         );
       } else {
         this.deliverItem(i, code);
@@ -218,6 +236,7 @@ export class StoreService {
     }
     if (!committed) this.logger.error({ health: this.shared.health() }, 'commit-log write failed; store not writable');
     if (this.layout.syncFlush && committed) this.shared.wakeFlusher();
+    if (this.committer && committed) wakeCommitter(this.shared);
     return true;
   }
 
@@ -293,9 +312,20 @@ export class StoreService {
 
   private releaseSync(): void {
     if (this.pendingSync.size === 0) return;
-    const flushed = this.shared.load(Big.FLUSHED_PHYSICAL);
-    this.pendingSync.release(flushed, this.clock.nowMs(), this.deliverHeld);
+    if (this.committer && Atomics.load(this.shared.words, Word.COMMIT_FAILED) === 1) {
+      // The committer stopped at a failed write: bytes past WRITTEN_PHYSICAL are not stored.
+      this.pendingSync.release(this.shared.load(Big.WRITTEN_PHYSICAL), Number.POSITIVE_INFINITY, this.deliverNotWritable);
+      return;
+    }
+    const covered = this.shared.load(this.committer ? Big.WRITTEN_PHYSICAL : Big.FLUSHED_PHYSICAL);
+    this.releasedUpTo = covered;
+    this.pendingSync.release(covered, this.clock.nowMs(), this.deliverHeld);
   }
+
+  private readonly deliverNotWritable = (producerIndex: number, completion: Completion): void => {
+    if (completion.code !== CompletionCode.OK) completion.code = CompletionCode.NOT_WRITABLE;
+    this.deliver(producerIndex, completion);
+  };
 
   private publishCompletions(): void {
     const nowMs = this.clock.nowMs();

@@ -6,7 +6,9 @@ import { assert } from '../common/assert.js';
 import { ErrorCode, PetrelError, errorFromWire } from '../common/errors.js';
 import type { Logger } from '../common/log.js';
 import { defaultLogDir } from '../common/log.js';
-import type { FlusherStart, FromFlusher, FromStoreWorker, StoreWorkerStart, ToStoreWorker } from '../../workers/messages.js';
+import type {
+  CommitterStart, FlusherStart, FromFlusher, FromStoreWorker, StoreWorkerStart, ToStoreWorker,
+} from '../../workers/messages.js';
 import { type StoreConfig, type StoreLayout, deriveStoreLayout } from './config.js';
 import type { ProducerPort } from './producer.js';
 import { StoreReader, type ReaderPort } from './reader.js';
@@ -14,6 +16,7 @@ import type { RecoveryReport } from './recovery.js';
 import { createCompletionRingBuffer, createRequestRingBuffer } from './ring.js';
 import { Big, Health, SharedState, SlotDirectory, Word } from './shared-state.js';
 import type { QueueInfo, StoreHealth, StoreStats } from './types.js';
+import { usesCommitter } from './writer.js';
 
 /**
  * The main thread's side of the store: `openStore` starts the store worker (which recovers) and
@@ -56,13 +59,30 @@ export async function openStore(config: StoreConfig, logger: Logger, options: Op
   });
   const flusherStart: FlusherStart = { kind: 'start', config, control: shared.buffer, workerPort: channel.port2, logDir };
   const flusher = new Worker(workerFile('flusher.worker.js'), { workerData: flusherStart, transferList: [channel.port2] });
-  await new Promise<void>((resolve, reject) => {
-    flusher.once('message', (message: FromFlusher) => (message.kind === 'ready' ? resolve() : reject(new Error(message.kind))));
-    flusher.once('error', reject);
-  });
-  const handle = new StoreHandle(layout, shared, tailCache, indexSlots, worker, flusher, report, logger, options);
+  await threadReady(flusher);
+  // After recovery (WRITTEN_PHYSICAL is the recovered end): the committer writes from there on.
+  let committer: Worker | null = null;
+  if (usesCommitter(layout)) {
+    const committerStart: CommitterStart = { kind: 'start-committer', config, control: shared.buffer, tailCache, logDir };
+    committer = new Worker(workerFile('flusher.worker.js'), { workerData: committerStart });
+    await threadReady(committer);
+  }
+  const handle = new StoreHandle(layout, shared, tailCache, indexSlots, worker, { flusher, committer }, report, logger, options);
   logger.info({ rootDir: layout.rootDir, report }, 'store open');
   return handle;
+}
+
+function threadReady(thread: Worker): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    thread.once('message', (message: FromFlusher) => (message.kind === 'ready' ? resolve() : reject(new Error(message.kind))));
+    thread.once('error', reject);
+  });
+}
+
+/** The flusher, and the committer when the store uses one (`usesCommitter`). */
+interface DiskThreads {
+  readonly flusher: Worker;
+  readonly committer: Worker | null;
 }
 
 /** dist/workers/<name>; from TypeScript sources (vitest) the compiled copy in dist/ is used. */
@@ -93,7 +113,7 @@ export class StoreHandle {
     private readonly tailCache: SharedArrayBuffer,
     private readonly indexSlots: SharedArrayBuffer | null,
     private readonly worker: Worker,
-    private readonly flusher: Worker,
+    private readonly threads: DiskThreads,
     readonly recovery: RecoveryReport,
     private readonly logger: Logger,
     private readonly options: OpenStoreOptions,
@@ -105,10 +125,12 @@ export class StoreHandle {
     worker.on('exit', (code) => {
       if (this.closing === null) this.fatal(new Error(`store worker exited (${code}) without stop`));
     });
-    flusher.on('error', (error) => this.fatal(error));
-    flusher.on('exit', (code) => {
-      if (this.closing === null) this.fatal(new Error(`flusher exited (${code}) without stop`));
-    });
+    for (const thread of [threads.flusher, threads.committer]) {
+      thread?.on('error', (error) => this.fatal(error));
+      thread?.on('exit', (code) => {
+        if (this.closing === null) this.fatal(new Error(`flusher or committer exited (${code}) without stop`));
+      });
+    }
   }
 
   /** New rings for one producer thread, registered with the store worker. */
@@ -201,8 +223,17 @@ export class StoreHandle {
       this.drainedResolve = resolve;
       this.post({ kind: 'stop' });
     });
+    // Drained: every held completion was released, so the committer has written everything.
+    const committer = this.threads.committer;
+    if (committer !== null) {
+      Atomics.store(this.shared.words, Word.COMMITTER_STOP, 1);
+      const committerExit = new Promise((resolve) => committer.once('exit', resolve));
+      Atomics.add(this.shared.words, Word.COMMIT_WAKE, 1);
+      Atomics.notify(this.shared.words, Word.COMMIT_WAKE);
+      await committerExit;
+    }
     Atomics.store(this.shared.words, Word.FLUSHER_STOP, 1);
-    const flusherExit = new Promise((resolve) => this.flusher.once('exit', resolve));
+    const flusherExit = new Promise((resolve) => this.threads.flusher.once('exit', resolve));
     this.shared.wakeFlusher();
     await flusherExit;
     const workerExit = new Promise((resolve) => this.worker.once('exit', resolve));

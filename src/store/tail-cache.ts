@@ -78,8 +78,30 @@ export class TailCache {
   private invalidateUpTo(end: number): void {
     const writableEnd = end + this.invalidateStepBytes;
     const tailStart = writableEnd - this.sizeBytes;
-    if (tailStart > this.state.load(Big.TAIL_START)) this.state.store(Big.TAIL_START, tailStart);
+    if (tailStart > this.state.load(Big.TAIL_START)) {
+      this.beforeOverwrite?.(tailStart);
+      this.state.store(Big.TAIL_START, tailStart);
+    }
     this.writableEnd = writableEnd;
+  }
+
+  /**
+   * Writer: called with the new tail start before the bytes below it may be overwritten. With
+   * the committer thread (committer.ts) the cache is the source of the commit-log writes, so
+   * the writer waits there until they are written.
+   */
+  beforeOverwrite: ((tailStart: number) => void) | null = null;
+
+  /** Writer: [physicalOffset, physicalOffset + length) are zeros (the gap after a segment's blank). */
+  zero(physicalOffset: number, length: number): void {
+    if (length === 0) return;
+    assert(length < this.sizeBytes, 'zeroed range must fit the tail cache');
+    const end = physicalOffset + length;
+    if (end > this.writableEnd) this.invalidateUpTo(end);
+    const index = physicalOffset % this.sizeBytes;
+    const firstPart = Math.min(length, this.sizeBytes - index);
+    this.bytes.fill(0, index, index + firstPart);
+    if (firstPart < length) this.bytes.fill(0, 0, length - firstPart);
   }
 
   /** Writer, after recovery: nothing below `physicalOffset` is cached. */

@@ -54,6 +54,19 @@ interface Run {
 
 const BLANK_SOURCE = Buffer.alloc(BLANK_RECORD_BYTES);
 
+/** Tail mode needs room for two batches, each able to take at least two largest appends. */
+export function usesTailMode(layout: StoreLayout): boolean {
+  return layout.tailCacheBytes >= 4 * (layout.appendBytesMax + BLANK_RECORD_BYTES);
+}
+
+/**
+ * Whether the commit-log pwrite runs on the committer thread (committer.ts): ASYNC_FLUSH in tail
+ * mode. SYNC_FLUSH keeps it in the store worker (a group commit would wait for one more thread).
+ */
+export function usesCommitter(layout: StoreLayout): boolean {
+  return !layout.syncFlush && usesTailMode(layout);
+}
+
 export class StoreWriter {
   readonly commitLog: CommitLogFiles;
   readonly geometry: QueueGeometry;
@@ -88,19 +101,29 @@ export class StoreWriter {
   private lastTopicBytes: Buffer = Buffer.alloc(0);
   private lastTopicQueues: QueueState[] | undefined = undefined;
 
+  /**
+   * The committer thread writes the commit log from the tail cache (`usesCommitter`); this
+   * writer then only fills the tail cache, zero-fills the gap after a segment's blank there, and
+   * waits before overwriting bytes the committer has not written (`waitWritten`).
+   */
+  readonly committer: boolean;
+
   constructor(
     readonly layout: StoreLayout,
     readonly io: FileIo,
     readonly shared: SharedState,
     readonly tail: TailCache,
     indexSlots: Int32Array | null,
+    options: { committer?: boolean } = {},
   ) {
     this.commitLog = new CommitLogFiles(io, layout.commitLogDir, layout.segmentBytes);
     this.geometry = new QueueGeometry(layout.cqFileBytes);
     this.cqFds = new WriteFdPool(io, layout.cqFileBytes);
-    // Tail mode needs room for two batches, each able to take at least two largest appends.
-    const spanMin = 2 * (layout.appendBytesMax + BLANK_RECORD_BYTES);
-    this.tailMode = tail.sizeBytes >= 2 * spanMin;
+    assert(tail.sizeBytes === layout.tailCacheBytes, 'tail cache size must match the layout');
+    this.tailMode = usesTailMode(layout);
+    this.committer = options.committer === true;
+    assert(!this.committer || usesCommitter(layout), 'the committer needs ASYNC_FLUSH and tail mode');
+    if (this.committer) tail.beforeOverwrite = (tailStart) => this.waitWritten(tailStart);
     this.batchSpanMax = Math.min(layout.batchBufferBytes, tail.sizeBytes / 2);
     this.batch = this.tailMode ? Buffer.alloc(0) : Buffer.alloc(layout.batchBufferBytes);
     this.batch.fill(0);
@@ -119,6 +142,7 @@ export class StoreWriter {
   setEnd(physicalOffset: number): void {
     this.writePhysical = physicalOffset;
     this.publishedPhysical = physicalOffset;
+    this.shared.store(Big.WRITTEN_PHYSICAL, physicalOffset);
     this.shared.store(Big.MAX_PHYSICAL, physicalOffset);
     this.tail.reset(physicalOffset);
   }
@@ -340,6 +364,8 @@ export class StoreWriter {
     if (this.tailMode) {
       writeBlank(BLANK_SOURCE, 0, bytesLeft);
       this.tail.write(this.writePhysical, BLANK_SOURCE, 0, BLANK_RECORD_BYTES);
+      // The committer writes segments from the tail cache byte for byte: the gap must hold zeros.
+      if (this.committer) this.tail.zero(this.writePhysical + BLANK_RECORD_BYTES, bytesLeft - BLANK_RECORD_BYTES);
     } else {
       writeBlank(this.batch, this.batchPosition, bytesLeft);
     }
@@ -365,7 +391,9 @@ export class StoreWriter {
   commitBatch(): boolean {
     if (this.batchPosition === 0) return true;
     try {
-      if (this.tailMode) {
+      if (this.committer) {
+        // committer.ts writes [WRITTEN_PHYSICAL, MAX_PHYSICAL) from the tail cache
+      } else if (this.tailMode) {
         for (const run of this.runs) this.writeRunFromTail(run);
       } else {
         for (const run of this.runs) this.commitLog.writeRun(run.physicalOffset, this.batch, run.batchStart, run.length);
@@ -436,8 +464,10 @@ export class StoreWriter {
 
   private publish(): void {
     this.publishedPhysical = this.writePhysical;
+    if (!this.committer) this.shared.store(Big.WRITTEN_PHYSICAL, this.publishedPhysical);
     // The commit-log end moves before any queue offset: a reader that sees a new queue entry
-    // must also see the bytes it points at.
+    // must also see the bytes it points at (in the tail cache, or in the file: the tail cache
+    // keeps every byte the committer has not written, see `waitWritten`).
     this.shared.store(Big.MAX_PHYSICAL, this.publishedPhysical);
     for (const state of this.touched) {
       this.shared.publishQueue(state.slot, state.nextQueueOffset);
@@ -467,6 +497,26 @@ export class StoreWriter {
     this.shared.store(Big.INDEX_END_PHYSICAL, index.endPhyOffset);
     this.shared.store(Big.INDEX_END_TIMESTAMP, index.endTimestamp);
     this.shared.store(Big.INDEX_BEGIN_TIMESTAMP, index.beginTimestamp);
+  }
+
+  /**
+   * Committer mode, before tail-cache bytes below `tailStart` are overwritten: waits until the
+   * committer has written them, and half the cache beyond (bounded by what is published), so a
+   * reader that falls back to the file for a range starting below the tail start finds it
+   * written. Never waits in practice with the default 128 MiB cache and 512 KiB batches. Gives
+   * up when the committer failed (the store is then not writable; nothing more is acknowledged).
+   */
+  private waitWritten(tailStart: number): void {
+    const needed = Math.min(tailStart + this.tail.sizeBytes / 2, this.publishedPhysical);
+    const words = this.shared.words;
+    while (this.shared.load(Big.WRITTEN_PHYSICAL) < needed && Atomics.load(words, Word.COMMIT_FAILED) === 0) {
+      const wakeSeen = Atomics.load(words, Word.WAKE);
+      Atomics.store(words, Word.SLEEPING, 1); // the committer wakes a sleeping worker after a write
+      Atomics.add(words, Word.COMMIT_WAKE, 1);
+      Atomics.notify(words, Word.COMMIT_WAKE);
+      if (this.shared.load(Big.WRITTEN_PHYSICAL) < needed) Atomics.wait(words, Word.WAKE, wakeSeen, 10);
+      Atomics.store(words, Word.SLEEPING, 0);
+    }
   }
 
   private failBatch(error: unknown): void {
