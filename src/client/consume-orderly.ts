@@ -203,9 +203,11 @@ export class OrderlyConsumeService {
 
   /** Retry-topic messages are shown with their original topic (reference §5.2). */
   private prepare(message: MessageExt, startTimeText: string): void {
-    const original = message.properties[MessageProperty.RETRY_TOPIC];
-    if (original !== undefined && message.topic === this.retryTopic) message.topic = original;
-    message.properties[MessageProperty.CONSUME_START_TIME] = startTimeText;
+    if (message.topic === this.retryTopic) {
+      const original = message.properties[MessageProperty.RETRY_TOPIC];
+      if (original !== undefined) message.topic = original;
+    }
+    message.setConsumeStartTime(startTimeText);
   }
 
   private async complete(

@@ -62,7 +62,8 @@ interface ConsumeTask {
 }
 
 export class ConsumeService {
-  private readonly waiting: ConsumeTask[] = [];
+  /** Batches waiting for a slot from `waitingHead` on; taken slots are cleared (no retention). */
+  private readonly waiting: Array<ConsumeTask | undefined> = [];
   private waitingHead = 0;
   private running = 0;
   private stopped = false;
@@ -110,8 +111,12 @@ export class ConsumeService {
   private pump(): void {
     while (!this.stopped && this.running < this.options.inFlightMax && this.waitingHead < this.waiting.length) {
       const task = this.waiting[this.waitingHead] as ConsumeTask;
+      this.waiting[this.waitingHead] = undefined;
       this.waitingHead++;
-      if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+      if (this.waitingHead === this.waiting.length) {
+        this.waiting.length = 0;
+        this.waitingHead = 0;
+      } else if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
         this.waiting.splice(0, this.waitingHead);
         this.waitingHead = 0;
       }
@@ -154,9 +159,11 @@ export class ConsumeService {
 
   /** Retry-topic messages are shown with their original topic (reference §5.2). */
   private prepare(message: MessageExt, startTimeText: string): void {
-    const original = message.properties[MessageProperty.RETRY_TOPIC];
-    if (original !== undefined && message.topic === this.retryTopic) message.topic = original;
-    message.properties[MessageProperty.CONSUME_START_TIME] = startTimeText;
+    if (message.topic === this.retryTopic) {
+      const original = message.properties[MessageProperty.RETRY_TOPIC];
+      if (original !== undefined) message.topic = original;
+    }
+    message.setConsumeStartTime(startTimeText);
   }
 
   private async complete(task: ConsumeTask, status: ConsumeResult, context: ConsumeConcurrentlyContext): Promise<void> {

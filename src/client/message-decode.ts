@@ -1,32 +1,30 @@
-import { decodeHost } from '../protocol/host-address.js';
-import { type DecodedRecord, decodeRecords } from '../protocol/record-decode.js';
+import { type DecodedRecord, checkRecord, recordKindAt } from '../protocol/record-decode.js';
 import { RecordPosition, storeHostPosition, SysFlag } from '../protocol/record-layout.js';
+import { decodeHost } from '../protocol/host-address.js';
 import { maybeDecompress } from './compression.js';
 import { MessageExt, MessageProperty } from './message.js';
+import { pulledBatch, pulledMessage } from './pulled-message.js';
 
 /**
  * Turns a PULL response body (records back to back, reference §3.1) into MessageExt objects:
  * bodies inflated when compressed, `brokerName` set, and the queue's min/max offsets added as
  * MIN_OFFSET / MAX_OFFSET properties as the Java client does.
  *
- * Hot path of the consumer, and what it allocates stays alive in the process queue until
- * consumed (so every byte is copied by each young-generation GC it survives): the decoded
- * properties map becomes the message's map (no copy), host strings repeat (one producer host,
- * one store host) and are reused, MIN/MAX_OFFSET strings are shared by the batch, and the
- * offset message id is built only if read.
+ * Hot path of the consumer: each record is validated (`checkRecord`) and becomes a lazily
+ * decoded message (./pulled-message.ts): numbers read at once, the body a view of `body`,
+ * strings (topic, properties, ids, hosts) decoded on first read. `topic` is the pulled queue's
+ * topic, which every record of the queue carries (a record whose bytes differ keeps its own).
  */
 export function decodePulledMessages(
-  body: Buffer, brokerName: string, minOffset: number, maxOffset: number,
+  body: Buffer, brokerName: string, minOffset: number, maxOffset: number, topic = '',
 ): MessageExt[] {
-  const records = decodeRecords(body);
-  const messages: MessageExt[] = new Array<MessageExt>(records.length);
-  const minOffsetText = String(minOffset);
-  const maxOffsetText = String(maxOffset);
-  for (let i = 0; i < records.length; i++) {
-    const message = toMessageExt(records[i]!, brokerName);
-    message.properties[MessageProperty.MIN_OFFSET] = minOffsetText;
-    message.properties[MessageProperty.MAX_OFFSET] = maxOffsetText;
-    messages[i] = message;
+  const batch = pulledBatch(brokerName, topic, minOffset, maxOffset);
+  const messages: MessageExt[] = [];
+  let position = 0;
+  while (recordKindAt(body, position) === 'message') {
+    const totalSize = checkRecord(body, position);
+    messages.push(pulledMessage(body, position, batch));
+    position += totalSize;
   }
   return messages;
 }
@@ -55,7 +53,10 @@ class HostText {
 const bornHosts = new HostText();
 const storeHosts = new HostText();
 
-/** One decoded record as a MessageExt (body inflated when compressed); the record's properties map is adopted. */
+/**
+ * One decoded record as an eager MessageExt (body inflated when compressed); the record's
+ * properties map is adopted. For single records outside the pull path (transaction checks).
+ */
 export function toMessageExt(record: DecodedRecord, brokerName: string): MessageExt {
   const message = new MessageExt(record.topic, maybeDecompress(record.body, record.sysFlag), record.properties);
   const sysFlag = record.sysFlag;

@@ -238,6 +238,11 @@ export class MessageExt extends Message {
     this.offsetMsgIdText = null;
   }
 
+  /** @internal CONSUME_START_TIME, set by the consume services before the listener runs. */
+  setConsumeStartTime(startTimeText: string): void {
+    this.properties[MessageProperty.CONSUME_START_TIME] = startTimeText;
+  }
+
   /** The fields as JSON shows them (offsetMsgId included, its lazy slot hidden). */
   toJSON(): Record<string, unknown> {
     const fields: Record<string, unknown> = { ...(this as object), offsetMsgId: this.offsetMsgId };

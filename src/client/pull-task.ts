@@ -8,7 +8,8 @@ import { decodePulledMessages } from './message-decode.js';
 import type { MessageQueue } from './message-queue.js';
 import type { OffsetStore } from './offset-store.js';
 import type { ProcessQueue } from './process-queue.js';
-import { type SubscriptionData, tagMatches } from './subscription.js';
+import { ExpressionType, type SubscriptionData, tagMatches } from './subscription.js';
+import { tagsOf } from './pulled-message.js';
 import { MASTER_ID } from './topic-route.js';
 
 /**
@@ -60,20 +61,29 @@ export class PullTask {
     private nextOffset: number,
   ) {}
 
-  /** Runs until the queue is dropped or the consumer stops. Never rejects. */
+  /**
+   * Runs until the queue is dropped or the consumer stops. Never rejects. As RocketMQ's pull
+   * callback does, the next pull goes out before the listener gets the messages just pulled
+   * (they are delivered from a setImmediate queued after the request's socket flush), so the
+   * broker reads the next batch while this one is consumed.
+   */
   async run(): Promise<void> {
     const settings = this.host.settings;
+    let next: InFlightPull | null = null;
     while (this.active()) {
-      const delayMs = this.flowControlDelayMs();
-      if (delayMs > 0) {
-        await sleep(delayMs, undefined, { ref: false });
-        continue;
+      if (next === null) {
+        const delayMs = this.flowControlDelayMs();
+        if (delayMs > 0) {
+          await sleep(delayMs, undefined, { ref: false });
+          continue;
+        }
+        next = this.startPull();
       }
-      const generation = this.generation;
+      const { generation, response: pending } = next;
+      next = null;
+      let response: PullResponse;
       try {
-        const response = await this.pullOnce();
-        if (!this.active()) break;
-        if (generation === this.generation) this.handle(response);
+        response = await pending;
       } catch (error) {
         // A bug is never retried away (STYLE §5): let it crash.
         if (error instanceof AssertionError) throw error;
@@ -82,8 +92,20 @@ export class PullTask {
         await sleep(settings.pullTimeDelayMsWhenException, undefined, { ref: false });
         continue;
       }
+      if (!this.active()) break;
+      const fresh = generation === this.generation ? this.handle(response) : null;
+      if (fresh !== null && settings.pullIntervalMs === 0 && this.flowControlDelayMs() === 0) {
+        next = this.startPull();
+        setImmediate(() => this.host.deliver(fresh, this.processQueue, this.queue));
+        continue;
+      }
+      if (fresh !== null) this.host.deliver(fresh, this.processQueue, this.queue);
       if (settings.pullIntervalMs > 0) await sleep(settings.pullIntervalMs, undefined, { ref: false });
     }
+  }
+
+  private startPull(): InFlightPull {
+    return { generation: this.generation, response: this.pullOnce() };
   }
 
   /** Moves the pull position (lite pull consumer's seek); cached messages are discarded. */
@@ -130,42 +152,60 @@ export class PullTask {
     }, settings.consumerTimeoutMsWhenSuspend);
   }
 
-  private handle(response: PullResponse): void {
+  /** Follows the answer; returns the new messages to deliver (already in the process queue), or null. */
+  private handle(response: PullResponse): MessageExt[] | null {
     this.suggestedBrokerId = response.suggestWhichBrokerId;
     switch (response.status) {
       case PullStatus.FOUND:
-        this.found(response);
-        return;
+        return this.found(response);
       case PullStatus.NO_NEW_MSG:
       case PullStatus.NO_MATCHED_MSG:
         this.nextOffset = response.nextBeginOffset;
         if (this.processQueue.messageCount === 0) this.host.offsetStore.updateOffset(this.queue, this.nextOffset, true);
-        return;
+        return null;
       case PullStatus.OFFSET_ILLEGAL:
         this.host.logger.warn({ queue: this.queue, from: this.nextOffset, to: response.nextBeginOffset }, 'pull offset illegal; correcting');
         this.nextOffset = response.nextBeginOffset;
         this.processQueue.dropped = true;
         this.host.offsetStore.updateOffset(this.queue, this.nextOffset, false);
         this.host.offsetMoved(this.queue);
-        return;
+        return null;
     }
   }
 
-  private found(response: PullResponse): void {
+  /**
+   * Decodes the records (lazily: ./pulled-message.ts), re-checks the exact tag as RocketMQ's
+   * client does (the broker filters by tag hash code), drops records before the requested
+   * offset, and puts the rest in the process queue.
+   */
+  private found(response: PullResponse): MessageExt[] | null {
     const previousOffset = this.nextOffset;
     this.nextOffset = response.nextBeginOffset;
-    if (response.body === null || response.body.length === 0) return;
-    const pulled = decodePulledMessages(response.body, this.queue.brokerName, response.minOffset, response.maxOffset);
+    if (response.body === null || response.body.length === 0) return null;
+    const pulled = decodePulledMessages(response.body, this.queue.brokerName, response.minOffset, response.maxOffset, this.queue.topic);
     const subscription = this.host.subscription(this.queue.topic);
-    const matching = subscription === undefined
+    const matching = subscription === undefined || !filtersByTag(subscription)
       ? pulled
-      : pulled.filter((message) => tagMatches(subscription, message.tags));
-    const fresh = matching.filter((message) => message.queueOffset >= previousOffset);
+      : pulled.filter((message) => tagMatches(subscription, tagsOf(message)));
+    const fresh = (matching[0]?.queueOffset ?? previousOffset) >= previousOffset
+      ? matching
+      : matching.filter((message) => message.queueOffset >= previousOffset);
     if (fresh.length === 0) {
       if (this.processQueue.messageCount === 0) this.host.offsetStore.updateOffset(this.queue, this.nextOffset, true);
-      return;
+      return null;
     }
     this.processQueue.putMessages(fresh);
-    this.host.deliver(fresh, this.processQueue, this.queue);
+    return fresh;
   }
+}
+
+interface InFlightPull {
+  /** The task's generation when the pull was sent (a seek since makes its answer stale). */
+  readonly generation: number;
+  readonly response: Promise<PullResponse>;
+}
+
+/** True when the client must re-check tags (a TAG subscription naming tags). */
+function filtersByTag(subscription: SubscriptionData): boolean {
+  return subscription.expressionType === ExpressionType.TAG && subscription.tagsSet.length > 0;
 }
