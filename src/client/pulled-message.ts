@@ -18,11 +18,12 @@ import { MessageExt, MessageProperty } from './message.js';
  * `bornHost` and `storeHost` are accessors on the prototype that decode once and cache. The
  * values are exactly what the eager decoder gives (golden and property tests).
  *
- * Objects are made with `Object.create(prototype)` and their own fields assigned in one fixed
- * order (one hidden class), not with `new MessageExt(...)`: Message's constructor defines
- * `topic` and `properties` as own data fields, which would hide the accessors. They are
- * `instanceof MessageExt` and behave as one, with one visible difference: their own
- * enumerable keys are the internal slots (`toJSON` gives the same fields as a MessageExt).
+ * The class does not extend MessageExt in TypeScript (Message's constructor defines `topic` and
+ * `properties` as own data fields, which would hide the accessors); its prototype is linked to
+ * MessageExt.prototype at load, so a pulled message is `instanceof MessageExt` and has all its
+ * methods. One visible difference: its own enumerable keys include the internal slots
+ * (`toJSON` gives the same fields as a MessageExt). A plain class (not `Object.create`) so V8
+ * keeps every field in the object itself: one allocation per message.
  */
 
 /** What the records of one pull answer share. */
@@ -42,25 +43,6 @@ export function pulledBatch(brokerName: string, topic: string, minOffset: number
   };
 }
 
-/** The internal slots of a pulled message (own fields), besides MessageExt's numeric fields. */
-interface PulledSlots {
-  source: Buffer;
-  /** The record's first byte in `source`. */
-  position: number;
-  /** Where the topic length byte is (right after the stored body). */
-  topicAt: number;
-  batch: PulledBatch;
-  topicText: string | undefined;
-  propertiesText: string | undefined;
-  propertyMap: Record<string, string> | undefined;
-  msgIdText: string | undefined;
-  bornHostText: string | undefined;
-  storeHostText: string | undefined;
-  consumeStartTimeText: string | undefined;
-}
-
-type Pulled = MessageExt & PulledSlots;
-
 function longAt(source: Buffer, position: number): number {
   const value = safeLongAt(source, position);
   if (Number.isNaN(value)) throw recordError(`long at ${position} exceeds 2^53`);
@@ -68,154 +50,191 @@ function longAt(source: Buffer, position: number): number {
 }
 
 /**
- * The message of the (validated, see `checkRecord`) record at `position` of `source`. Own
- * fields are assigned in the same order for every message (keep it so: one hidden class).
+ * The message of the (validated, see `checkRecord`) record at `position` of `source`. Fields
+ * are assigned in the same order for every message (keep it so: one hidden class).
  */
-export function pulledMessage(source: Buffer, position: number, batch: PulledBatch): MessageExt {
-  const message = Object.create(PULLED_PROTOTYPE) as Pulled;
-  const sysFlag = int32At(source, position + RecordPosition.SYS_FLAG);
-  const reconsumeAt = position + reconsumeTimesPosition(sysFlag);
-  const bodyStart = position + bodyLengthPosition(sysFlag) + 4;
-  const bodyEnd = bodyStart + int32At(source, bodyStart - 4);
-  message.body = maybeDecompress(source.subarray(bodyStart, bodyEnd), sysFlag);
-  message.flag = int32At(source, position + RecordPosition.FLAG);
-  message.transactionId = undefined;
-  message.brokerName = batch.brokerName;
-  message.queueId = int32At(source, position + RecordPosition.QUEUE_ID);
-  message.queueOffset = longAt(source, position + RecordPosition.QUEUE_OFFSET);
-  message.commitLogOffset = longAt(source, position + RecordPosition.PHYSICAL_OFFSET);
-  message.storeSize = int32At(source, position);
-  message.bodyCRC = int32At(source, position + RecordPosition.BODY_CRC);
-  message.sysFlag = sysFlag;
-  message.bornTimestamp = longAt(source, position + RecordPosition.BORN_TIMESTAMP);
-  message.storeTimestamp = longAt(source, position + storeTimestampPosition(sysFlag));
-  message.reconsumeTimes = int32At(source, reconsumeAt);
-  message.preparedTransactionOffset = longAt(source, reconsumeAt + 4);
-  message.deriveOffsetMsgId();
-  message.source = source;
-  message.position = position;
-  message.topicAt = bodyEnd;
-  message.batch = batch;
-  message.topicText = undefined;
-  message.propertiesText = undefined;
-  message.propertyMap = undefined;
-  message.msgIdText = undefined;
-  message.bornHostText = undefined;
-  message.storeHostText = undefined;
-  message.consumeStartTimeText = undefined;
-  return message;
-}
+class PulledMessage {
+  declare body: Buffer;
+  declare flag: number;
+  declare transactionId: string | undefined;
+  declare brokerName: string;
+  declare queueId: number;
+  declare queueOffset: number;
+  declare commitLogOffset: number;
+  declare storeSize: number;
+  declare bodyCRC: number;
+  declare sysFlag: number;
+  declare bornTimestamp: number;
+  declare storeTimestamp: number;
+  declare reconsumeTimes: number;
+  declare preparedTransactionOffset: number;
+  /** MessageExt's lazy offset message id slot (null: derive from storeHost and commitLogOffset). */
+  declare offsetMsgIdText: string | null;
+  declare private readonly source: Buffer;
+  /** The record's first byte in `source`. */
+  declare private readonly position: number;
+  /** Where the topic length byte is (right after the stored body). */
+  declare private readonly topicAt: number;
+  declare private readonly batch: PulledBatch;
+  declare private topicText: string | undefined;
+  declare private propertiesText: string | undefined;
+  declare private propertyMap: Record<string, string> | undefined;
+  declare private msgIdText: string | undefined;
+  declare private bornHostText: string | undefined;
+  declare private storeHostText: string | undefined;
+  declare private consumeStartTimeText: string | undefined;
+  declare readonly offsetMsgId: string;
 
-function topicOf(message: Pulled): string {
-  const { source, topicAt, batch } = message;
-  const topicBytes = source[topicAt] as number;
-  const expected = batch.topicBytes;
-  if (topicBytes === expected.length) {
-    let same = true;
-    for (let i = 0; i < topicBytes && same; i++) same = source[topicAt + 1 + i] === expected[i];
-    if (same) return batch.topic;
+  constructor(source: Buffer, position: number, batch: PulledBatch) {
+    const sysFlag = int32At(source, position + RecordPosition.SYS_FLAG);
+    const reconsumeAt = position + reconsumeTimesPosition(sysFlag);
+    const bodyStart = position + bodyLengthPosition(sysFlag) + 4;
+    const bodyEnd = bodyStart + int32At(source, bodyStart - 4);
+    this.body = maybeDecompress(source.subarray(bodyStart, bodyEnd), sysFlag);
+    this.flag = int32At(source, position + RecordPosition.FLAG);
+    this.transactionId = undefined;
+    this.brokerName = batch.brokerName;
+    this.queueId = int32At(source, position + RecordPosition.QUEUE_ID);
+    this.queueOffset = longAt(source, position + RecordPosition.QUEUE_OFFSET);
+    this.commitLogOffset = longAt(source, position + RecordPosition.PHYSICAL_OFFSET);
+    this.storeSize = int32At(source, position);
+    this.bodyCRC = int32At(source, position + RecordPosition.BODY_CRC);
+    this.sysFlag = sysFlag;
+    this.bornTimestamp = longAt(source, position + RecordPosition.BORN_TIMESTAMP);
+    this.storeTimestamp = longAt(source, position + storeTimestampPosition(sysFlag));
+    this.reconsumeTimes = int32At(source, reconsumeAt);
+    this.preparedTransactionOffset = longAt(source, reconsumeAt + 4);
+    this.offsetMsgIdText = null;
+    this.source = source;
+    this.position = position;
+    this.topicAt = bodyEnd;
+    this.batch = batch;
+    this.topicText = undefined;
+    this.propertiesText = undefined;
+    this.propertyMap = undefined;
+    this.msgIdText = undefined;
+    this.bornHostText = undefined;
+    this.storeHostText = undefined;
+    this.consumeStartTimeText = undefined;
   }
-  return source.toString('utf8', topicAt + 1, topicAt + 1 + topicBytes);
-}
 
-/** The stored properties string (cached). */
-function propertiesTextOf(message: Pulled): string {
-  if (message.propertiesText === undefined) {
-    const { source, topicAt } = message;
-    const lengthAt = topicAt + 1 + (source[topicAt] as number);
-    const propertiesBytes = source.readInt16BE(lengthAt);
-    message.propertiesText = propertiesBytes <= 0 ? '' : source.toString('utf8', lengthAt + 2, lengthAt + 2 + propertiesBytes);
+  get topic(): string {
+    this.topicText ??= this.decodeTopic();
+    return this.topicText;
   }
-  return message.propertiesText;
-}
 
-/** The map as the eager decoder builds it: the record's properties, then MIN/MAX_OFFSET. */
-function propertiesOf(message: Pulled): Record<string, string> {
-  if (message.propertyMap === undefined) {
-    const properties = decodeProperties(propertiesTextOf(message));
-    properties[MessageProperty.MIN_OFFSET] = message.batch.minOffsetText;
-    properties[MessageProperty.MAX_OFFSET] = message.batch.maxOffsetText;
-    if (message.consumeStartTimeText !== undefined) {
-      properties[MessageProperty.CONSUME_START_TIME] = message.consumeStartTimeText;
+  set topic(value: string) {
+    this.topicText = value;
+  }
+
+  /** The map as the eager decoder builds it: the record's properties, then MIN/MAX_OFFSET. */
+  get properties(): Record<string, string> {
+    if (this.propertyMap === undefined) {
+      const properties = decodeProperties(this.storedProperties());
+      properties[MessageProperty.MIN_OFFSET] = this.batch.minOffsetText;
+      properties[MessageProperty.MAX_OFFSET] = this.batch.maxOffsetText;
+      if (this.consumeStartTimeText !== undefined) {
+        properties[MessageProperty.CONSUME_START_TIME] = this.consumeStartTimeText;
+      }
+      this.propertyMap = properties;
     }
-    message.propertyMap = properties;
+    return this.propertyMap;
   }
-  return message.propertyMap;
+
+  set properties(value: Record<string, string>) {
+    this.propertyMap = value;
+  }
+
+  get msgId(): string {
+    this.msgIdText ??= findProperty(this.storedProperties(), MessageProperty.UNIQ_KEY) ?? this.offsetMsgId;
+    return this.msgIdText;
+  }
+
+  set msgId(value: string) {
+    this.msgIdText = value;
+  }
+
+  get bornHost(): string {
+    this.bornHostText ??= decodeHost(this.source, this.position + RecordPosition.BORN_HOST,
+      (this.sysFlag & SysFlag.BORNHOST_V6) !== 0);
+    return this.bornHostText;
+  }
+
+  set bornHost(value: string) {
+    this.bornHostText = value;
+  }
+
+  get storeHost(): string {
+    this.storeHostText ??= decodeHost(this.source, this.position + storeHostPosition(this.sysFlag),
+      (this.sysFlag & SysFlag.STOREHOST_V6) !== 0);
+    return this.storeHostText;
+  }
+
+  set storeHost(value: string) {
+    this.storeHostText = value;
+  }
+
+  /** One property without building the map (the map's value once it exists). */
+  property(name: string): string | undefined {
+    if (this.propertyMap !== undefined) return this.propertyMap[name];
+    return findProperty(this.storedProperties(), name);
+  }
+
+  setConsumeStartTime(startTimeText: string): void {
+    if (this.propertyMap === undefined) this.consumeStartTimeText = startTimeText;
+    else this.propertyMap[MessageProperty.CONSUME_START_TIME] = startTimeText;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      topic: this.topic, body: this.body, flag: this.flag, transactionId: this.transactionId,
+      properties: this.properties, msgId: this.msgId, brokerName: this.brokerName, queueId: this.queueId,
+      queueOffset: this.queueOffset, commitLogOffset: this.commitLogOffset, storeSize: this.storeSize,
+      bodyCRC: this.bodyCRC, sysFlag: this.sysFlag, bornTimestamp: this.bornTimestamp, bornHost: this.bornHost,
+      storeTimestamp: this.storeTimestamp, storeHost: this.storeHost, reconsumeTimes: this.reconsumeTimes,
+      preparedTransactionOffset: this.preparedTransactionOffset, offsetMsgId: this.offsetMsgId,
+    };
+  }
+
+  /** The queue's topic when the record's bytes are the same (no new string), else the record's own. */
+  private decodeTopic(): string {
+    const { source, topicAt, batch } = this;
+    const topicBytes = source[topicAt] as number;
+    const expected = batch.topicBytes;
+    if (topicBytes === expected.length) {
+      let same = true;
+      for (let i = 0; i < topicBytes && same; i++) same = source[topicAt + 1 + i] === expected[i];
+      if (same) return batch.topic;
+    }
+    return source.toString('utf8', topicAt + 1, topicAt + 1 + topicBytes);
+  }
+
+  /** The stored properties string (cached). */
+  private storedProperties(): string {
+    if (this.propertiesText === undefined) {
+      const { source, topicAt } = this;
+      const lengthAt = topicAt + 1 + (source[topicAt] as number);
+      const propertiesBytes = source.readInt16BE(lengthAt);
+      this.propertiesText = propertiesBytes <= 0 ? '' : source.toString('utf8', lengthAt + 2, lengthAt + 2 + propertiesBytes);
+    }
+    return this.propertiesText;
+  }
 }
 
-/** One property without building the map (the map's value once it exists). */
+// MessageExt's methods (tags, keys, putUserProperty, offsetMsgId, toString, ...) for pulled messages.
+Object.setPrototypeOf(PulledMessage.prototype, MessageExt.prototype);
+
+export function pulledMessage(source: Buffer, position: number, batch: PulledBatch): MessageExt {
+  return new PulledMessage(source, position, batch) as unknown as MessageExt;
+}
+
+/** One property of any MessageExt, without building a pulled message's property map. */
 export function pulledProperty(message: MessageExt, name: string): string | undefined {
-  if (!isPulled(message)) return message.properties[name];
-  if (message.propertyMap !== undefined) return message.propertyMap[name];
-  return findProperty(propertiesTextOf(message), name);
+  const candidate: unknown = message;
+  return candidate instanceof PulledMessage ? candidate.property(name) : message.properties[name];
 }
 
 /** The TAGS of any MessageExt, without building a pulled message's property map. */
 export function tagsOf(message: MessageExt): string | undefined {
   return pulledProperty(message, MessageProperty.TAGS);
 }
-
-function isPulled(message: MessageExt): message is Pulled {
-  return Object.getPrototypeOf(message) === PULLED_PROTOTYPE;
-}
-
-function hostAt(message: Pulled, store: boolean): string {
-  const { source, position, sysFlag } = message;
-  return store
-    ? decodeHost(source, position + storeHostPosition(sysFlag), (sysFlag & SysFlag.STOREHOST_V6) !== 0)
-    : decodeHost(source, position + RecordPosition.BORN_HOST, (sysFlag & SysFlag.BORNHOST_V6) !== 0);
-}
-
-function accessor<T>(get: (message: Pulled) => T, set: (message: Pulled, value: T) => void): PropertyDescriptor {
-  return {
-    get(this: Pulled): T {
-      return get(this);
-    },
-    set(this: Pulled, value: T): void {
-      set(this, value);
-    },
-    enumerable: false,
-    configurable: false,
-  };
-}
-
-const PULLED_PROTOTYPE: object = Object.create(MessageExt.prototype, {
-  topic: accessor<string>(
-    (message) => (message.topicText ??= topicOf(message)),
-    (message, value) => { message.topicText = value; },
-  ),
-  properties: accessor<Record<string, string>>(
-    propertiesOf,
-    (message, value) => { message.propertyMap = value; },
-  ),
-  msgId: accessor<string>(
-    (message) => (message.msgIdText ??= findProperty(propertiesTextOf(message), MessageProperty.UNIQ_KEY) ?? message.offsetMsgId),
-    (message, value) => { message.msgIdText = value; },
-  ),
-  bornHost: accessor<string>(
-    (message) => (message.bornHostText ??= hostAt(message, false)),
-    (message, value) => { message.bornHostText = value; },
-  ),
-  storeHost: accessor<string>(
-    (message) => (message.storeHostText ??= hostAt(message, true)),
-    (message, value) => { message.storeHostText = value; },
-  ),
-  setConsumeStartTime: {
-    value(this: Pulled, startTimeText: string): void {
-      if (this.propertyMap === undefined) this.consumeStartTimeText = startTimeText;
-      else this.propertyMap[MessageProperty.CONSUME_START_TIME] = startTimeText;
-    },
-  },
-  toJSON: {
-    value(this: Pulled): Record<string, unknown> {
-      return {
-        topic: this.topic, body: this.body, flag: this.flag, transactionId: this.transactionId,
-        properties: this.properties, msgId: this.msgId, brokerName: this.brokerName, queueId: this.queueId,
-        queueOffset: this.queueOffset, commitLogOffset: this.commitLogOffset, storeSize: this.storeSize,
-        bodyCRC: this.bodyCRC, sysFlag: this.sysFlag, bornTimestamp: this.bornTimestamp, bornHost: this.bornHost,
-        storeTimestamp: this.storeTimestamp, storeHost: this.storeHost, reconsumeTimes: this.reconsumeTimes,
-        preparedTransactionOffset: this.preparedTransactionOffset, offsetMsgId: this.offsetMsgId,
-      };
-    },
-  },
-});
