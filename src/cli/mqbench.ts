@@ -95,8 +95,11 @@ function buildProgram(): Command {
     .option('-o, --output-dir <dir>', 'where results go', 'bench/results')
     .option('--scale <factor>', 'multiply durations and the backlog (0.1 for a smoke run)', Number, 1)
     .option('--only <targets>', 'comma-separated subset of targets')
-    .action(async (options: { outputDir: string; scale: number; only?: string }) => {
-      const code = await runCompare({ outputDir: resolve(options.outputDir), scale: options.scale, only: options.only });
+    .option('--workloads <roles>', 'comma-separated subset of workloads (produce128b, produce1kb, produce1kbSync, drain128b, endToEnd5k)')
+    .action(async (options: { outputDir: string; scale: number; only?: string; workloads?: string }) => {
+      const code = await runCompare({
+        outputDir: resolve(options.outputDir), scale: options.scale, only: options.only, workloads: options.workloads,
+      });
       process.exitCode = code;
     });
   return program;

@@ -28,6 +28,8 @@ export interface CompareOptions {
   scale: number;
   /** Comma-separated server kinds to run (default: all). */
   only: string | undefined;
+  /** Comma-separated workload roles to run (COMPARE_WORKLOADS keys, e.g. drain128b; default: all). */
+  workloads?: string | undefined;
   samplePeriodSeconds?: number;
 }
 
@@ -188,7 +190,14 @@ export async function runCompare(options: CompareOptions): Promise<number> {
   };
   const repoDir = repoRoot();
   const only = options.only === undefined ? undefined : new Set(options.only.split(',').map((s) => s.trim()));
-  const plan = COMPARE_PLAN.filter((server) => only === undefined || only.has(server.kind));
+  const roles = options.workloads === undefined ? undefined : new Set(options.workloads.split(',').map((s) => s.trim()));
+  const plan = COMPARE_PLAN.filter((server) => only === undefined || only.has(server.kind))
+    .map((server) => ({
+      ...server,
+      drivers: server.drivers.map((driver) => ({ ...driver, workloads: driver.workloads.filter((key) => roles === undefined || roles.has(key)) }))
+        .filter((driver) => driver.workloads.length > 0),
+    }))
+    .filter((server) => server.drivers.length > 0);
   for (const server of plan) {
     const binary = REQUIRED_BINARIES[server.kind];
     if (binary !== undefined && !hasBinary(binary)) {
