@@ -58,7 +58,8 @@ export class ProcessQueue {
   putMessages(messages: readonly MessageExt[]): number {
     let added = 0;
     for (const message of messages) {
-      if (this.messages.has(message.queueOffset)) continue;
+      // Past the highest offset ever put it cannot be cached yet (one map lookup, not two).
+      if (message.queueOffset <= this.queueOffsetMax && this.messages.has(message.queueOffset)) continue;
       assert(message.queueOffset > this.queueOffsetMax, 'pulled messages must arrive in offset order');
       this.messages.set(message.queueOffset, message);
       this.queueOffsetMax = message.queueOffset;
