@@ -15,6 +15,7 @@ import {
   type AccumulatedBatch, BATCH_MAX_BYTES_DEFAULT, BATCH_MAX_DELAY_MS_DEFAULT, canBatch, SendAccumulator,
   TOTAL_BATCH_MAX_BYTES_DEFAULT,
 } from './send-accumulator.js';
+import { batchSendHost } from './send-batch-host.js';
 import { encodeBatch, type PreparedMessage, prepareMessage, stampUniqKey } from './send-encode.js';
 import { sendResultOf } from './send-response.js';
 import { type SendCallback, SendResult } from './send-result.js';
@@ -99,7 +100,6 @@ export class Producer implements ClientMember {
   /** Auto-batching (null unless `autoBatch`), the SendCall host of its batches and their templates. */
   private readonly accumulator: SendAccumulator | null;
   private readonly batchHost: SendHost<AccumulatedBatch>;
-  private readonly batchTemplates = new WeakMap<MessageQueue, SendTemplate>();
 
   constructor(options: ProducerOptions = {}) {
     this.groupName = options.groupName ?? options.producerGroup ?? DEFAULT_PRODUCER_GROUP;
@@ -120,7 +120,10 @@ export class Producer implements ClientMember {
     this.faults = new LatencyFaultTolerance(undefined, options.faultIsolationMs ?? FAULT_ISOLATION_MS_DEFAULT);
     this.keys = new FastUniqKeyGenerator(ipv4Bytes(this.instance.config.clientIP));
     this.sendHost = this.makeSendHost();
-    this.batchHost = this.makeBatchHost();
+    this.batchHost = batchSendHost(this.sendHost, () => this.checkRunning(), {
+      producerGroup: this.groupName, defaultTopic: this.options.createTopicKey,
+      defaultTopicQueueNums: this.options.defaultTopicQueueNums,
+    });
     this.accumulator = options.autoBatch === true
       ? new SendAccumulator({ send: (batch) => this.sendAccumulated(batch) }, {
         batchMaxDelayMs: options.batchMaxDelayMs ?? BATCH_MAX_DELAY_MS_DEFAULT,
@@ -128,27 +131,6 @@ export class Producer implements ClientMember {
         totalBatchMaxBytes: options.totalBatchMaxBytes ?? TOTAL_BATCH_MAX_BYTES_DEFAULT,
       })
       : null;
-  }
-
-  /** A batch's SendCall host: the producer's, with the batch as the message and its own template. */
-  private makeBatchHost(): SendHost<AccumulatedBatch> {
-    return {
-      ...this.sendHost,
-      check: () => this.checkRunning(),
-      prepare: (batch) => batch.prepared(),
-      command: (_batch, prepared, queue, nowMs) => {
-        let template = this.batchTemplates.get(queue);
-        if (template === undefined) {
-          template = new SendTemplate({
-            producerGroup: this.groupName, topic: queue.topic, defaultTopic: this.options.createTopicKey,
-            defaultTopicQueueNums: this.options.defaultTopicQueueNums, queueId: queue.queueId, sysFlag: 0, flag: 0,
-            reconsumeTimes: 0, unitMode: false, maxReconsumeTimes: undefined, batch: true, brokerName: queue.brokerName,
-          });
-          this.batchTemplates.set(queue, template);
-        }
-        return new SendRequestCommand(template, nowMs, prepared.properties, prepared.body);
-      },
-    };
   }
 
   private sendAccumulated(batch: AccumulatedBatch): void {
