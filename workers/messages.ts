@@ -24,10 +24,7 @@ export interface StoreWorkerStart {
 }
 
 export type ToStoreWorker =
-  | {
-    kind: 'add-producer'; producerIndex: number;
-    requests: SharedArrayBuffer; records: SharedArrayBuffer; completions: SharedArrayBuffer;
-  }
+  | { kind: 'add-producer'; producerIndex: number; requests: SharedArrayBuffer; completions: SharedArrayBuffer }
   | { kind: 'delete-topic'; requestId: number; topic: string }
   | { kind: 'stop' }
   | { kind: 'finish' };

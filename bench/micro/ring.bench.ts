@@ -5,7 +5,7 @@
 import { RingBuffer } from 'ringbuf.js';
 import { Bench } from 'tinybench';
 import {
-  RequestRingReader, RequestRingWriter, alignTo8, createRequestRingBuffer, requestEntryBytes,
+  RequestRingReader, RequestRingWriter, createRequestRingBuffer, requestEntryBytes,
 } from '../../src/store/ring.js';
 
 
@@ -20,7 +20,7 @@ for (const bytes of recordBytes) {
   const inHouseBuffer = createRequestRingBuffer(1 << 20);
   const writer = new RequestRingWriter(inHouseBuffer);
   const reader = new RequestRingReader(inHouseBuffer);
-  const entryBytes = requestEntryBytes(1) + alignTo8(bytes); // the record inline, as the ring carried it then
+  const entryBytes = requestEntryBytes(1, bytes);
   bench.add(`in-house ring, ${bytes} B`, () => {
     for (let i = 0; i < perIteration; i++) {
       const at = writer.reserve(entryBytes);

@@ -1,7 +1,7 @@
 import { assert } from '../common/assert.js';
 import { RECORD_FIXED_BYTES_V4, RecordPosition, bodyLengthPosition } from '../protocol/record-layout.js';
 import {
-  type Completion, CompletionCode, CompletionRingReader, ENTRY_HEADER_BYTES, RecordRingWriter, RequestRingWriter, alignTo8,
+  type Completion, CompletionCode, CompletionRingReader, ENTRY_HEADER_BYTES, RING_HEADER_BYTES, RequestRingWriter, alignTo8,
   requestEntryBytes,
 } from './ring.js';
 import { Big, Health, SharedState, Word } from './shared-state.js';
@@ -16,8 +16,6 @@ export interface ProducerPort {
   readonly producerIndex: number;
   readonly control: SharedArrayBuffer;
   readonly requests: SharedArrayBuffer;
-  /** The record bytes of the request entries (ring.ts, RecordRing). */
-  readonly records: SharedArrayBuffer;
   readonly completions: SharedArrayBuffer;
   readonly queueSlotsMax: number;
   readonly bodyBytesMax: number;
@@ -31,8 +29,6 @@ type WaitAsync = (array: Int32Array, index: number, value: number) =>
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 const SINGLE: number[] = [];
-/** Request entries published together (at the latest at the end of the producer's task). */
-const PUBLISH_EVERY = 16;
 const REFUSE_BITS = Health.NOT_WRITABLE | Health.DISK_FULL | Health.CLOSING;
 
 /**
@@ -44,7 +40,7 @@ const REFUSE_BITS = Health.NOT_WRITABLE | Health.DISK_FULL | Health.CLOSING;
 export class StoreProducer {
   private readonly shared: SharedState;
   private readonly requests: RequestRingWriter;
-  private readonly records: RecordRingWriter;
+  private readonly ringBytes: Buffer;
   private readonly completions: CompletionRingReader;
   private readonly callbacks: (AppendCallback | undefined)[];
   private readonly relativeOffsets: (number[] | undefined)[];
@@ -63,7 +59,7 @@ export class StoreProducer {
     assert(port.kind === 'petrel-store-producer', 'not a store producer port');
     this.shared = new SharedState(port.control, port.queueSlotsMax);
     this.requests = new RequestRingWriter(port.requests);
-    this.records = new RecordRingWriter(port.records);
+    this.ringBytes = Buffer.from(port.requests, RING_HEADER_BYTES);
     this.completions = new CompletionRingReader(port.completions);
     this.callbacks = new Array<AppendCallback | undefined>(this.completions.slotCount);
     this.relativeOffsets = new Array<number[] | undefined>(this.completions.slotCount);
@@ -92,14 +88,12 @@ export class StoreProducer {
     if (sizes === null) return 'too-large';
     const recordCount = sizes.length === 0 ? 1 : sizes.length;
     const keyWords = indexKeyHashes === undefined ? 0 : checkedKeyWords(indexKeyHashes, recordCount);
-    const entryBytes = requestEntryBytes(recordCount, keyWords);
-    if (entryBytes > this.requests.entryBytesMax || bytes.length > this.records.bytesMax) return 'too-large';
+    const entryBytes = requestEntryBytes(recordCount, bytes.length, keyWords);
+    if (entryBytes > this.requests.entryBytesMax) return 'too-large';
     const at = this.requests.reserve(entryBytes);
     if (at < 0) return 'busy';
-    const recordsCounter = this.records.reserve(bytes.length);
-    if (recordsCounter < 0) return 'busy';
-    this.records.bytes.set(bytes, recordsCounter & this.records.mask);
-    this.commitEntry(at, entryBytes, bytes.length, recordCount, sizes, tagsCodes, indexKeyHashes, done, recordsCounter);
+    this.requests.bytes.set(bytes, at + ENTRY_HEADER_BYTES + 8 * recordCount);
+    this.commitEntry(at, entryBytes, bytes.length, recordCount, sizes, tagsCodes, indexKeyHashes, done);
     return 'queued';
   }
 
@@ -119,26 +113,18 @@ export class StoreProducer {
     assert(Number.isInteger(recordCount) && recordCount > 0, 'appendEncoded needs a record count');
     if (recordsBytes > this.port.appendBytesMax) return 'too-large';
     const keyWords = indexKeyHashes === undefined ? 0 : checkedKeyWords(indexKeyHashes, recordCount);
-    const entryBytes = requestEntryBytes(recordCount, keyWords);
-    if (entryBytes > this.requests.entryBytesMax || recordsBytes > this.records.bytesMax) return 'too-large';
+    const entryBytes = requestEntryBytes(recordCount, recordsBytes, keyWords);
+    if (entryBytes > this.requests.entryBytesMax) return 'too-large';
     const at = this.requests.reserve(entryBytes);
     if (at < 0) return 'busy';
-    const recordsBefore = this.records.writeCounter;
-    const recordsCounter = this.records.reserve(recordsBytes);
-    if (recordsCounter < 0) return 'busy';
+    const recordsAt = at + ENTRY_HEADER_BYTES + 8 * recordCount;
     // Not committed until validated: an abandoned reservation is simply reused by the next one.
-    const recordsAt = recordsCounter & this.records.mask;
-    const target = this.records.bytes.subarray(recordsAt, recordsAt + recordsBytes);
-    let sizes: number[] | null = null;
-    try {
-      encode(target);
-      sizes = this.validate(target);
-    } finally {
-      if (sizes === null) this.records.writeCounter = recordsBefore;
-    }
+    const target = this.ringBytes.subarray(recordsAt, recordsAt + recordsBytes);
+    encode(target);
+    const sizes = this.validate(target);
     if (sizes === null) return 'too-large';
     assert((sizes.length === 0 ? 1 : sizes.length) === recordCount, 'appendEncoded: record count mismatch');
-    this.commitEntry(at, entryBytes, recordsBytes, recordCount, sizes, tagsCodes, indexKeyHashes, done, recordsCounter);
+    this.commitEntry(at, entryBytes, recordsBytes, recordCount, sizes, tagsCodes, indexKeyHashes, done);
     return 'queued';
   }
 
@@ -153,46 +139,22 @@ export class StoreProducer {
   private commitEntry(
     at: number, entryBytes: number, recordsBytes: number, recordCount: number, sizes: number[],
     tagsCodes: number | readonly number[], indexKeyHashes: readonly number[] | undefined, done: AppendCallback,
-    recordsCounter: number,
   ): void {
-    this.writeEntry(at, recordsBytes, recordCount, tagsCodes, entryBytes, recordsCounter);
+    this.writeEntry(at, recordsBytes, recordCount, tagsCodes, entryBytes);
     if (indexKeyHashes !== undefined) this.writeKeyHashes(at + entryBytes - alignTo8(4 * indexKeyHashes.length), indexKeyHashes);
-    this.requests.commitQuietly(entryBytes);
+    this.completions.publishRead(); // before the request: see CompletionRingReader.drain
+    this.requests.commit(entryBytes);
     const slot = this.nextSequence & this.slotMask;
     this.callbacks[slot] = done;
     this.relativeOffsets[slot] = sizes.length === 0 ? undefined : relative(sizes);
     this.nextSequence = (this.nextSequence + 1) | 0;
     this.inFlight++;
-    // Entries become visible to the worker PUBLISH_EVERY at a time and at the end of this task
-    // (a microtask): the shared write counter's cache line then moves between the cores once
-    // per group of appends, not once per append.
-    if (++this.unpublished >= PUBLISH_EVERY) this.publishEntries();
-    else if (!this.publishPending) {
-      this.publishPending = true;
-      queueMicrotask(this.publishAtTaskEnd);
-    }
-    this.arm();
-  }
-
-  private unpublished = 0;
-  private publishPending = false;
-
-  private readonly publishAtTaskEnd = (): void => {
-    this.publishPending = false;
-    this.publishEntries();
-  };
-
-  /** Publishes the committed entries; wakes a sleeping worker (once per task: one bigger batch). */
-  private publishEntries(): void {
-    if (this.unpublished === 0) return;
-    this.unpublished = 0;
-    this.completions.publishRead(); // before the requests: see CompletionRingReader.drain
-    this.requests.publish();
-    // Seq-cst store, then load (the worker stores SLEEPING, then looks at the rings).
     if (!this.wakePending && Atomics.load(this.shared.words, Word.SLEEPING) === 1) {
+      // Wake the worker once this task's appends are all in the ring: one bigger batch.
       this.wakePending = true;
       queueMicrotask(this.wakeWorker);
     }
+    this.arm();
   }
 
   /** Stops delivering; appends still in flight get no callback. */
@@ -232,17 +194,13 @@ export class StoreProducer {
     return sizes.length === 1 ? [] : sizes;
   }
 
-  private writeEntry(
-    at: number, recordsBytes: number, recordCount: number, tagsCodes: number | readonly number[], entryBytes: number,
-    recordsCounter: number,
-  ): void {
+  private writeEntry(at: number, recordsBytes: number, recordCount: number, tagsCodes: number | readonly number[], entryBytes: number): void {
     const ring = this.requests;
     const word = at >> 2;
     ring.words[word] = entryBytes;
     ring.words[word + 1] = this.nextSequence;
     ring.words[word + 2] = recordCount;
     ring.words[word + 3] = recordsBytes;
-    ring.words[word + 4] = recordsCounter | 0;
     const tagsAt = (at + ENTRY_HEADER_BYTES) >> 3;
     for (let i = 0; i < recordCount; i++) {
       const code = typeof tagsCodes === 'number' ? tagsCodes : tagsCodes[i];

@@ -2,8 +2,7 @@ import { assert } from '../common/assert.js';
 
 /**
  * Single-producer/single-consumer rings in SharedArrayBuffers: producer threads -> store worker
- * (RequestRing, variable-size entries, and RecordRing, the entries' record bytes) and store
- * worker -> producer (CompletionRing, fixed slots).
+ * (RequestRing, variable-size entries) and store worker -> producer (CompletionRing, fixed slots).
  * In-house rather than ringbuf.js: see docs/decisions.md ("Store rings"); the measured reason is
  * that ringbuf.js copies element by element and has no variable-size entries.
  *
@@ -14,18 +13,15 @@ import { assert } from '../common/assert.js';
  *   @128 data[capacity]
  *
  * Entry (8-byte aligned): | entryBytes i32 | sequence i32 | recordCount i32 | recordsBytes i32 |
- *   recordsCounter i32 | pad i32 | tagsCode f64 x recordCount | [index-key hashes i32... | pad to 8] |.
- *   The records are in the producer's RecordRing at `recordsCounter` (a byte counter there),
- *   back to back with the records of the entry before (unless the record ring wrapped), so the
- *   store worker copies the records of many entries with one copy. The optional key-hash
- *   section (present when entryBytes is larger than the rest) holds, per record, the key count
- *   and then the hashes (`indexKeyHashesOf`). An entry never wraps: when it does not fit before
- *   the end, the producer writes WRAP_MARKER (-1) as entryBytes and skips to index 0. The store
- *   worker owns an entry and its records from `peek` until it publishes them consumed, and
- *   stamps the records in place.
+ *   tagsCode f64 x recordCount | records... | pad to 8 | [index-key hashes i32... | pad to 8] |.
+ *   The optional key-hash section (present when entryBytes is larger than the rest) holds, per
+ *   record, the key count and then the hashes (`indexKeyHashesOf`). An entry never wraps: when
+ *   it does not fit before the end, the producer writes WRAP_MARKER (-1) as entryBytes and skips
+ *   to index 0. The store worker owns an entry from `peek` to `release` and stamps its records
+ *   in place.
  */
 export const RING_HEADER_BYTES = 128;
-export const ENTRY_HEADER_BYTES = 24;
+export const ENTRY_HEADER_BYTES = 16;
 const WRAP_MARKER = -1;
 const WRITE_WORD = 0;
 const READ_WORD = 16;
@@ -34,9 +30,8 @@ export function alignTo8(bytes: number): number {
   return (bytes + 7) & ~7;
 }
 
-/** Bytes of a request entry (its records go to the record ring). */
-export function requestEntryBytes(recordCount: number, keyHashWords = 0): number {
-  return ENTRY_HEADER_BYTES + 8 * recordCount + alignTo8(4 * keyHashWords);
+export function requestEntryBytes(recordCount: number, recordsBytes: number, keyHashWords = 0): number {
+  return ENTRY_HEADER_BYTES + 8 * recordCount + alignTo8(recordsBytes) + alignTo8(4 * keyHashWords);
 }
 
 class RingViews {
@@ -100,16 +95,7 @@ export class RequestRingWriter extends RingViews {
 
   /** Publishes the entry written at the reserved index. */
   commit(entryBytes: number): void {
-    this.commitQuietly(entryBytes);
-    this.publish();
-  }
-
-  /** Ends the entry written at the reserved index; the consumer sees it after `publish`. */
-  commitQuietly(entryBytes: number): void {
     this.writeCounter = (this.writeCounter + entryBytes) >>> 0;
-  }
-
-  publish(): void {
     Atomics.store(this.control, WRITE_WORD, this.writeCounter | 0);
   }
 }
@@ -157,77 +143,6 @@ export class RequestRingReader extends RingViews {
    */
   consume(entryBytes: number): void {
     this.readCounter = (this.readCounter + entryBytes) >>> 0;
-  }
-
-  publishConsumed(): void {
-    Atomics.store(this.control, READ_WORD, this.readCounter | 0);
-  }
-}
-
-/**
- * Record ring: the record bytes of the request entries, a byte ring (capacity a power of two).
- *   @64 readCounter i32 (consumer-owned)   @128 data[capacity]
- * The producer's write counter is its own (entries carry where their records start); records
- * of one entry never wrap: when they do not fit before the end, the producer skips to index 0.
- * The consumer frees space by moving the read counter to the end of the last consumed entry's
- * records.
- */
-export function createRecordRingBuffer(capacityBytes: number): SharedArrayBuffer {
-  return createRequestRingBuffer(capacityBytes);
-}
-
-class RecordRingViews {
-  readonly control: Int32Array;
-  readonly bytes: Buffer;
-  readonly capacity: number;
-  readonly mask: number;
-
-  constructor(readonly buffer: SharedArrayBuffer) {
-    const capacity = buffer.byteLength - RING_HEADER_BYTES;
-    assert(capacity > 0 && (capacity & (capacity - 1)) === 0, 'ring capacity must be a power of two');
-    this.capacity = capacity;
-    this.mask = capacity - 1;
-    this.control = new Int32Array(buffer, 0, RING_HEADER_BYTES / 4);
-    this.bytes = Buffer.from(buffer, RING_HEADER_BYTES, capacity);
-  }
-}
-
-/** Producer half of a record ring. */
-export class RecordRingWriter extends RecordRingViews {
-  /** Where the next records go (a byte counter; `& mask` is the data index). */
-  writeCounter = 0;
-
-  /** Largest records one entry may carry (half the ring, so wrapping never deadlocks). */
-  get bytesMax(): number {
-    return this.capacity / 2;
-  }
-
-  /** Reserves `bytes` contiguous bytes; returns their counter (>= 0 as a u32) or -1 when full. */
-  reserve(bytes: number): number {
-    assert(bytes <= this.bytesMax, 'records larger than half the record ring');
-    const readCounter = Atomics.load(this.control, READ_WORD) >>> 0;
-    const used = (this.writeCounter - readCounter) >>> 0;
-    const index = this.writeCounter & this.mask;
-    const skip = index + bytes > this.capacity ? this.capacity - index : 0;
-    if (used + skip + bytes > this.capacity) return -1;
-    const counter = (this.writeCounter + skip) >>> 0;
-    this.writeCounter = (counter + bytes) >>> 0;
-    return counter;
-  }
-}
-
-/** Consumer half (the store worker). */
-export class RecordRingReader extends RecordRingViews {
-  private readCounter: number;
-
-  constructor(buffer: SharedArrayBuffer) {
-    super(buffer);
-    this.readCounter = Atomics.load(this.control, READ_WORD) >>> 0;
-  }
-
-  /** Everything before `counter` (the end of a consumed entry's records) may be reused, once published. */
-  consumeTo(counter: number): void {
-    this.readCounter = counter >>> 0;
   }
 
   publishConsumed(): void {

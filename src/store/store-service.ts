@@ -9,7 +9,8 @@ import { recoverStore, type RecoveryReport } from './recovery.js';
 import { runRetention, RetentionTimer } from './retention.js';
 import { closeDerived } from './engine.js';
 import {
-  CompletionCode, CompletionRingWriter, ENTRY_HEADER_BYTES, RecordRingReader, RequestRingReader, type Completion,
+  CompletionCode, CompletionRingWriter, ENTRY_HEADER_BYTES, RING_HEADER_BYTES, alignTo8,
+  RequestRingReader, type Completion,
 } from './ring.js';
 import { Big, type SharedState, Word } from './shared-state.js';
 import type { TailCache } from './tail-cache.js';
@@ -25,7 +26,7 @@ import { AddCode, StoreWriter, usesCommitter } from './writer.js';
  */
 interface Producer {
   readonly requests: RequestRingReader;
-  readonly records: RecordRingReader;
+  readonly requestBytes: Buffer;
   readonly completions: CompletionRingWriter;
   /** 1 while listed in `quietList`. */
   quiet: number;
@@ -180,7 +181,7 @@ export class StoreService {
         assert(this.producers[message.producerIndex] === undefined, 'producer index reused');
         this.producers[message.producerIndex] = {
           requests: new RequestRingReader(message.requests),
-          records: new RecordRingReader(message.records),
+          requestBytes: Buffer.from(message.requests, RING_HEADER_BYTES),
           completions: new CompletionRingWriter(message.completions),
           quiet: 0,
         };
@@ -241,17 +242,14 @@ export class StoreService {
 
   /** Returns true when the batch is full (commit before reading more). */
   private drainProducer(index: number, producer: Producer): boolean {
-    const { requests, records } = producer;
-    const full = this.drainEntries(index, requests, records);
-    // Every entry drained is stamped; once its records are copied (tail cache or batch buffer),
-    // free them all at once.
-    this.writer.flushCopy();
+    const { requests, requestBytes } = producer;
+    const full = this.drainEntries(index, requests, requestBytes);
+    // Every entry drained is stamped and copied (tail cache or batch buffer): free them at once.
     requests.publishConsumed();
-    records.publishConsumed();
     return full;
   }
 
-  private drainEntries(index: number, requests: RequestRingReader, records: RecordRingReader): boolean {
+  private drainEntries(index: number, requests: RequestRingReader, requestBytes: Buffer): boolean {
     const items = this.items;
     const words = requests.words;
     for (;;) {
@@ -261,12 +259,11 @@ export class StoreService {
       const word = at >> 2;
       const recordCount = words[word + 2] as number;
       const recordsBytes = words[word + 3] as number;
-      const recordsCounter = (words[word + 4] as number) >>> 0;
-      const keysStart = at + ENTRY_HEADER_BYTES + 8 * recordCount;
+      const recordsStart = at + ENTRY_HEADER_BYTES + 8 * recordCount;
+      const keysStart = recordsStart + alignTo8(recordsBytes);
       const keyIndex = at + (words[word] as number) > keysStart ? keysStart >> 2 : -1;
       const physicalOffset = this.writer.add(
-        records.bytes, recordsCounter & records.mask, recordsBytes, recordCount, requests.doubles, (at + ENTRY_HEADER_BYTES) >> 3,
-        words, keyIndex,
+        requestBytes, recordsStart, recordsBytes, recordCount, requests.doubles, (at + ENTRY_HEADER_BYTES) >> 3, words, keyIndex,
       );
       if (physicalOffset === AddCode.BATCH_FULL) return true;
       const i = items.count++;
@@ -277,7 +274,6 @@ export class StoreService {
       items.physicalOffset[i] = physicalOffset >= 0 ? physicalOffset : 0;
       items.queueOffset[i] = physicalOffset >= 0 ? this.writer.lastQueueOffset : 0;
       requests.consume(words[word] as number);
-      records.consumeTo(recordsCounter + recordsBytes);
     }
   }
 

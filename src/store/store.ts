@@ -13,7 +13,7 @@ import { type StoreConfig, type StoreLayout, deriveStoreLayout } from './config.
 import type { ProducerPort } from './producer.js';
 import { StoreReader, type ReaderPort } from './reader.js';
 import type { RecoveryReport } from './recovery.js';
-import { createCompletionRingBuffer, createRecordRingBuffer, createRequestRingBuffer } from './ring.js';
+import { createCompletionRingBuffer, createRequestRingBuffer } from './ring.js';
 import { Big, Health, SharedState, SlotDirectory, Word } from './shared-state.js';
 import type { QueueInfo, StoreHealth, StoreStats } from './types.js';
 import { usesCommitter } from './writer.js';
@@ -140,9 +140,7 @@ export class StoreHandle {
       kind: 'petrel-store-producer',
       producerIndex: this.producerCount++,
       control: this.shared.buffer,
-      // Entries hold tags codes and key hashes only (the records go to the record ring).
-      requests: createRequestRingBuffer(this.layout.ringBytes / 2),
-      records: createRecordRingBuffer(this.layout.ringBytes),
+      requests: createRequestRingBuffer(this.layout.ringBytes),
       completions: createCompletionRingBuffer(this.layout.completionSlots),
       queueSlotsMax: this.layout.queueSlotsMax,
       bodyBytesMax: this.layout.bodyBytesMax,
@@ -150,9 +148,7 @@ export class StoreHandle {
       syncFlush: this.layout.syncFlush,
       behindBytesMax: this.layout.behindBytesMax,
     };
-    this.post({
-      kind: 'add-producer', producerIndex: port.producerIndex, requests: port.requests, records: port.records, completions: port.completions,
-    });
+    this.post({ kind: 'add-producer', producerIndex: port.producerIndex, requests: port.requests, completions: port.completions });
     return port;
   }
 

@@ -229,43 +229,13 @@ export class StoreWriter {
     const physicalOffset = this.writePhysical;
     this.lastQueueOffset = this.stampAll(state, source, start, bytes, count, tagsCodes, tagsIndex, physicalOffset, keyHashes, keyIndex);
     if (this.tailMode) {
-      this.copyToTail(source, start, bytes, physicalOffset);
+      this.tail.write(physicalOffset, source, start, bytes);
     } else {
       this.batch.set(new Uint8Array(source.buffer, source.byteOffset + start, bytes), this.batchPosition);
     }
     this.extendRun(physicalOffset, bytes, false);
     return physicalOffset;
   }
-
-  /**
-   * Tail mode: appends whose records lie back to back in the source (a producer's record ring)
-   * and in the log are copied into the tail cache together, by `flushCopy`: one large copy
-   * instead of one per append (a small copy costs a typed-array view and a cold-line miss each).
-   */
-  private copyToTail(source: Buffer, start: number, bytes: number, physicalOffset: number): void {
-    if (source === this.copySource && start === this.copyEnd && physicalOffset === this.copyPhysical + (this.copyEnd - this.copyStart)) {
-      this.copyEnd += bytes;
-      return;
-    }
-    this.flushCopy();
-    this.copySource = source;
-    this.copyStart = start;
-    this.copyEnd = start + bytes;
-    this.copyPhysical = physicalOffset;
-  }
-
-  /** Copies the pending records into the tail cache; callers run it before they free the source. */
-  flushCopy(): void {
-    const source = this.copySource;
-    if (source === null) return;
-    this.copySource = null;
-    this.tail.write(this.copyPhysical, source, this.copyStart, this.copyEnd - this.copyStart);
-  }
-
-  private copySource: Buffer | null = null;
-  private copyStart = 0;
-  private copyEnd = 0;
-  private copyPhysical = 0;
 
   /** Whether `bytes` more (and a blank, and a skip to the next segment) fit this batch. */
   private fits(bytes: number): boolean {
@@ -392,7 +362,6 @@ export class StoreWriter {
     if (position + bytes + BLANK_RECORD_BYTES <= segmentBytes) return;
     const bytesLeft = segmentBytes - position;
     if (this.tailMode) {
-      this.flushCopy();
       writeBlank(BLANK_SOURCE, 0, bytesLeft);
       this.tail.write(this.writePhysical, BLANK_SOURCE, 0, BLANK_RECORD_BYTES);
       // The committer writes segments from the tail cache byte for byte: the gap must hold zeros.
@@ -420,7 +389,6 @@ export class StoreWriter {
    * file write failed; the batch is then not published and its offsets are reused by nobody.
    */
   commitBatch(): boolean {
-    this.flushCopy();
     if (this.batchPosition === 0) return true;
     try {
       if (this.committer) {

@@ -2,14 +2,13 @@
 // wrap without splitting, a full ring or too many appends in flight answer 'busy' at once,
 // completions written by the "worker" side are delivered in order, all of them per wake-up;
 // quietly published completions wake the producer only when many, old or forced; appendEncoded
-// (records encoded straight into the ring) leaves exactly the entries append would; entries
-// become visible to the worker 16 at a time and at the end of the producer's task.
+// (records encoded straight into the ring) leaves exactly the entries append would.
 import { describe, expect, it } from 'vitest';
 import { indexKeyHashesOf } from '../../../src/store/index-file.js';
 import { StoreProducer, type ProducerPort } from '../../../src/store/producer.js';
 import {
-  CompletionCode, CompletionRingWriter, ENTRY_HEADER_BYTES, RecordRingReader, RecordRingWriter, RequestRingReader, RequestRingWriter,
-  createCompletionRingBuffer, createRecordRingBuffer, createRequestRingBuffer, requestEntryBytes,
+  CompletionCode, CompletionRingWriter, ENTRY_HEADER_BYTES, RequestRingReader, RequestRingWriter,
+  createCompletionRingBuffer, createRequestRingBuffer, requestEntryBytes,
 } from '../../../src/store/ring.js';
 import { Health, SharedState } from '../../../src/store/shared-state.js';
 import type { AppendResult } from '../../../src/store/types.js';
@@ -23,7 +22,7 @@ describe('request ring', () => {
     let written = 0;
     let read = 0;
     for (let round = 0; round < 2000; round++) {
-      const size = requestEntryBytes(1 + ((round * 37) % 200));
+      const size = requestEntryBytes(1, 1 + ((round * 37) % 900));
       const at = writer.reserve(size);
       if (at >= 0) {
         expect(at + size).toBeLessThanOrEqual(writer.capacity);
@@ -65,44 +64,11 @@ describe('request ring', () => {
   });
 });
 
-describe('record ring', () => {
-  it('keeps each reservation contiguous across wraps and refuses what the consumer has not freed', () => {
-    const buffer = createRecordRingBuffer(1024);
-    const writer = new RecordRingWriter(buffer);
-    const reader = new RecordRingReader(buffer);
-    const held: [number, number][] = [];
-    let freed = 0;
-    for (let round = 0; round < 3000; round++) {
-      const bytes = 1 + ((round * 53) % 500);
-      const counter = writer.reserve(bytes);
-      if (counter >= 0) {
-        const index = counter & writer.mask;
-        expect(index + bytes).toBeLessThanOrEqual(writer.capacity);
-        writer.bytes.fill(round & 0xff, index, index + bytes);
-        held.push([counter, bytes]);
-      } else {
-        // Refused only when the bytes (and a skip to the start) really do not fit.
-        const used = (writer.writeCounter - freed) >>> 0;
-        const index = writer.writeCounter & writer.mask;
-        const skip = index + bytes > writer.capacity ? writer.capacity - index : 0;
-        expect(used + skip + bytes).toBeGreaterThan(writer.capacity);
-      }
-      if (round % 2 === 1 && held.length > 0) {
-        const [counter, bytes] = held.shift() as [number, number];
-        freed = (counter + bytes) >>> 0;
-        reader.consumeTo(freed);
-        reader.publishConsumed();
-      }
-    }
-    expect(held.length).toBeLessThan(20);
-  });
-});
-
 function port(slots = 16, ringBytes = 64 * 1024): ProducerPort {
   const shared = SharedState.create(16);
   return {
     kind: 'petrel-store-producer', producerIndex: 0, control: shared.buffer,
-    requests: createRequestRingBuffer(ringBytes / 2), records: createRecordRingBuffer(ringBytes), completions: createCompletionRingBuffer(slots),
+    requests: createRequestRingBuffer(ringBytes), completions: createCompletionRingBuffer(slots),
     queueSlotsMax: 16, bodyBytesMax: 4096, appendBytesMax: 8000, syncFlush: false, behindBytesMax: 1 << 20,
   };
 }
@@ -139,7 +105,6 @@ describe('StoreProducer', () => {
       const records = i === 9 ? batch : buildRecord({ topic: 'T', queueId: 3, body: bodyOf(i, 20) });
       expect(producer.append(records, i === 9 ? [7, 8, 9] : i, (result) => delivered.push({ index: i, result, tick }))).toBe('queued');
     }
-    await Promise.resolve(); // entries are published at the end of the producer's task
     for (let at = requests.peek(), sequence = 0; at >= 0; at = requests.peek(), sequence++) {
       expect(requests.words[(at >> 2) + 1]).toBe(sequence);
       const count = requests.words[(at >> 2) + 2] as number;
@@ -155,25 +120,6 @@ describe('StoreProducer', () => {
     expect(last.physicalOffsets).toEqual([9000, 9000 + buildRecord({ topic: 'T', queueId: 3, body: bodyOf(0, 20) }).length, expect.any(Number)]);
     expect(last).toMatchObject({ status: 'ok', queueOffset: 9, recordCount: 3, storeTimestampMs: 42 });
     expect(producer.pendingCount).toBe(0);
-  });
-
-  it('publishes request entries in groups of 16 and the rest at the end of the task', async () => {
-    const ports = port(64);
-    const producer = new StoreProducer(ports);
-    const requests = new RequestRingReader(ports.requests);
-    const record = buildRecord({ topic: 'T', queueId: 0, body: bodyOf(1, 10) });
-    const visible = (): number => {
-      let count = 0;
-      for (let at = requests.peek(); at >= 0; at = requests.peek()) {
-        requests.consume(requests.entryBytes(at));
-        count++;
-      }
-      return count;
-    };
-    for (let i = 0; i < 20; i++) producer.append(record, 0, () => undefined);
-    expect(visible()).toBe(16);
-    await Promise.resolve();
-    expect(visible()).toBe(4);
   });
 
   it('never loses a wake-up when a callback appends after more completions were published', async () => {
@@ -198,7 +144,7 @@ describe('StoreProducer', () => {
     expect(producer.pendingCount).toBe(1);
   });
 
-  it('appendEncoded writes the same ring entry as append, and queues nothing for too-large records', async () => {
+  it('appendEncoded writes the same ring entry as append, and queues nothing for too-large records', () => {
     const single = buildRecord({ topic: 'T', queueId: 2, body: bodyOf(1, 40), uniqueKey: 'u1' });
     const batch = Buffer.concat([0, 1].map((i) => buildRecord({ topic: 'T', queueId: 2, body: bodyOf(i, 30 + i) })));
     const viaAppend = port();
@@ -214,26 +160,22 @@ describe('StoreProducer', () => {
     expect(() => encoder.appendEncoded(10, 1, () => { throw new Error('encoder failed'); }, 0, () => undefined)).toThrow('encoder failed');
     expect(encoder.appendEncoded(batch.length, 2, (target) => batch.copy(target), [6, 7], () => undefined)).toBe('queued');
     expect(encoder.pendingCount).toBe(2);
-    await Promise.resolve(); // entries are published at the end of the producer's task
-    // The whole entry (header with the records' ring position, tags codes, key hashes) and its
-    // records: the same when the failed encodes left no reservation behind.
-    const entries = (producerPort: ProducerPort): Buffer[] => {
-      const reader = new RequestRingReader(producerPort.requests);
-      const records = new RecordRingReader(producerPort.records);
+    const entries = (buffer: SharedArrayBuffer): Buffer[] => {
+      const reader = new RequestRingReader(buffer);
       const found: Buffer[] = [];
       for (let at = reader.peek(); at >= 0; at = reader.peek()) {
-        const recordsBytes = reader.words[(at >> 2) + 3]!;
-        const recordsAt = reader.words[(at >> 2) + 4]! & records.mask;
+        // Everything but the alignment padding after the records (its bytes are unspecified).
+        const recordsEnd = at + ENTRY_HEADER_BYTES + 8 * reader.words[(at >> 2) + 2]! + reader.words[(at >> 2) + 3]!;
+        const keysStart = at + ENTRY_HEADER_BYTES + 8 * reader.words[(at >> 2) + 2]! + ((reader.words[(at >> 2) + 3]! + 7) & ~7);
         const entryEnd = at + reader.entryBytes(at);
-        found.push(Buffer.concat([reader.bytes.subarray(at, entryEnd), records.bytes.subarray(recordsAt, recordsAt + recordsBytes)]));
-        expect(entryEnd - at).toBeGreaterThan(ENTRY_HEADER_BYTES);
+        found.push(Buffer.concat([reader.bytes.subarray(at, recordsEnd), reader.bytes.subarray(keysStart, entryEnd)]));
         reader.release(reader.entryBytes(at));
       }
       return found;
     };
-    const expected = entries(viaAppend);
+    const expected = entries(viaAppend.requests);
     expect(expected).toHaveLength(2);
-    expect(entries(viaEncode)).toEqual(expected);
+    expect(entries(viaEncode.requests)).toEqual(expected);
   });
 
   it('wakes the producer for quietly published completions only when many, old or forced', async () => {
