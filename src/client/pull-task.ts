@@ -96,12 +96,20 @@ export class PullTask {
       const fresh = generation === this.generation ? this.handle(response) : null;
       if (fresh !== null && settings.pullIntervalMs === 0 && this.flowControlDelayMs() === 0) {
         next = this.startPull();
-        setImmediate(() => this.host.deliver(fresh, this.processQueue, this.queue));
+        this.deliverSoon(fresh, generation);
         continue;
       }
       if (fresh !== null) this.host.deliver(fresh, this.processQueue, this.queue);
       if (settings.pullIntervalMs > 0) await sleep(settings.pullIntervalMs, undefined, { ref: false });
     }
+  }
+
+  /** Delivers after the pending socket flush; not if a seek (new generation) or a drop came since the pull. */
+  private deliverSoon(messages: MessageExt[], generation: number): void {
+    setImmediate(() => {
+      if (generation !== this.generation || this.processQueue.dropped) return;
+      this.host.deliver(messages, this.processQueue, this.queue);
+    });
   }
 
   private startPull(): InFlightPull {
