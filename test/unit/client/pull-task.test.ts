@@ -128,10 +128,11 @@ describe('PullTask', () => {
 
   it('drops a delivery when a seek comes between the answer and the delivery', async () => {
     const delivered: number[] = [];
-    let task: PullTask | undefined;
-    const { host, pulls, stop } = setup(found, (queueOffset) => { if (queueOffset === 4) task?.seek(8); }, roomy);
+    const seekable: { task?: PullTask } = {};
+    const { host, pulls, stop } = setup(found, (queueOffset) => { if (queueOffset === 4) seekable.task?.seek(8); }, roomy);
     host.deliver = (messages) => { delivered.push(...messages.map((m) => m.queueOffset)); };
-    task = new PullTask(host, queue, new ProcessQueue(), 0);
+    const task = new PullTask(host, queue, new ProcessQueue(), 0);
+    seekable.task = task;
     const done = task.run();
     await new Promise((r) => setTimeout(r, 60));
     stop();
