@@ -3,7 +3,8 @@
 // one line per acknowledged append: `<id> <physicalOffset> <queueOffset>`. Bodies are derived from
 // the id (crashBody), so the test can check every record it reads back. argv[3] is the first id,
 // argv[4] the log dir, argv[5] the tail cache bytes (64 KiB default: batch-buffer mode; 256 KiB:
-// tail mode, and with ASYNC_FLUSH the committer thread writes the commit log). Odd ids carry
+// tail mode), argv[7] = committer for transientStorePoolEnable (with ASYNC_FLUSH and tail mode the
+// committer thread writes the commit log). Odd ids carry
 // producer-computed index-key hashes, even ids leave hashing to the store worker.
 import { silentLogger } from '../../src/common/log.js';
 import { encodeProperties } from '../../src/protocol/properties.js';
@@ -36,14 +37,15 @@ export function crashRecord(id: number): Buffer {
 }
 
 async function main(): Promise<void> {
-  const [dir, firstIdText, logDir, tailCacheText, flushText] = process.argv.slice(2);
+  const [dir, firstIdText, logDir, tailCacheText, flushText, committerText] = process.argv.slice(2);
   if (dir === undefined || firstIdText === undefined) {
-    throw new Error('usage: crash-child <dir> <firstId> [logDir] [tailCacheBytes] [SYNC_FLUSH|ASYNC_FLUSH]');
+    throw new Error('usage: crash-child <dir> <firstId> [logDir] [tailCacheBytes] [SYNC_FLUSH|ASYNC_FLUSH] [committer]');
   }
   const config = testMinStoreConfig(dir, {
     flushDiskType: flushText === 'ASYNC_FLUSH' ? 'ASYNC_FLUSH' : 'SYNC_FLUSH',
     mappedFileSizeCommitLog: 64 * 1024,
     storeTailCacheBytes: Number(tailCacheText ?? 64 * 1024),
+    transientStorePoolEnable: committerText === 'committer',
   });
   const store = await openStore(config, silentLogger, { logDir: logDir ?? dir });
   const producer = new StoreProducer(store.createProducerPort());

@@ -34,6 +34,11 @@ export const storeConfigSchema = {
     min: 10,
   }),
   syncFlushTimeout: numberKey(5000, 'SYNC_FLUSH: ms before FLUSH_DISK_TIMEOUT', { min: 1 }),
+  transientStorePoolEnable: booleanKey(
+    false,
+    'ASYNC_FLUSH: a committer thread writes the commit log from the tail cache (RocketMQ commit thread); '
+      + 'sends are still answered after the write',
+  ),
   maxMessageSize: numberKey(4 * MIB, 'largest message body, bytes', { min: 1, max: 15 * MIB }),
   fileReservedTime: numberKey(72, 'hours a commit-log segment is kept', { min: 0 }),
   deleteWhen: stringKey('04', "hours of day (';'-separated) when expired segments are deleted"),
@@ -117,6 +122,8 @@ export interface StoreLayout {
   readonly flushThoroughIntervalMs: number;
   readonly cqFlushIntervalMs: number;
   readonly syncFlushTimeoutMs: number;
+  /** `transientStorePoolEnable`: the committer thread (committer.ts), used with ASYNC_FLUSH in tail mode. */
+  readonly committerThread: boolean;
   readonly bodyBytesMax: number;
   /** Largest record (or batch) one append may carry: fits an empty segment with its blank. */
   readonly appendBytesMax: number;
@@ -170,6 +177,7 @@ export function deriveStoreLayout(config: StoreConfig): StoreLayout {
     flushThoroughIntervalMs: config.flushCommitLogThoroughInterval,
     cqFlushIntervalMs: config.flushIntervalConsumeQueue,
     syncFlushTimeoutMs: config.syncFlushTimeout,
+    committerThread: config.transientStorePoolEnable,
     bodyBytesMax: config.maxMessageSize,
     appendBytesMax,
     batchBufferBytes: Math.min(batchBufferBytes, 64 * MIB),

@@ -63,10 +63,16 @@ export function createRequestRingBuffer(capacityBytes: number): SharedArrayBuffe
 /** Producer half of a request ring. Not thread-safe: one producer thread owns it. */
 export class RequestRingWriter extends RingViews {
   private writeCounter: number;
+  /**
+   * The consumer's read counter as last loaded: reloaded only when an entry does not fit
+   * against it (the shared word's cache line then moves between the cores rarely).
+   */
+  private readSeen: number;
 
   constructor(buffer: SharedArrayBuffer) {
     super(buffer);
     this.writeCounter = Atomics.load(this.control, WRITE_WORD) >>> 0;
+    this.readSeen = Atomics.load(this.control, READ_WORD) >>> 0;
   }
 
   /** Largest entry this ring can ever take (half the ring, so wrapping never deadlocks). */
@@ -80,8 +86,14 @@ export class RequestRingWriter extends RingViews {
    */
   reserve(entryBytes: number): number {
     assert(entryBytes % 8 === 0 && entryBytes <= this.entryBytesMax, 'bad request entry size');
-    const readCounter = Atomics.load(this.control, READ_WORD) >>> 0;
-    const used = (this.writeCounter - readCounter) >>> 0;
+    const at = this.reserveAgainst(entryBytes);
+    if (at >= 0) return at;
+    this.readSeen = Atomics.load(this.control, READ_WORD) >>> 0;
+    return this.reserveAgainst(entryBytes);
+  }
+
+  private reserveAgainst(entryBytes: number): number {
+    const used = (this.writeCounter - this.readSeen) >>> 0;
     const index = this.writeCounter & this.mask;
     const tailBytes = this.capacity - index;
     if (tailBytes >= entryBytes) {
@@ -103,15 +115,22 @@ export class RequestRingWriter extends RingViews {
 /** Consumer half (the store worker). */
 export class RequestRingReader extends RingViews {
   private readCounter: number;
+  /**
+   * The producer's write counter as last loaded: entries below it are consumed without loading
+   * the shared word again (its cache line is written by the producer on every append).
+   */
+  private writeSeen: number;
 
   constructor(buffer: SharedArrayBuffer) {
     super(buffer);
     this.readCounter = Atomics.load(this.control, READ_WORD) >>> 0;
+    this.writeSeen = this.readCounter;
   }
 
   /** Data index of the next entry, or -1 when empty. Skips a wrap marker. */
   peek(): number {
-    const writeCounter = Atomics.load(this.control, WRITE_WORD) >>> 0;
+    if (this.writeSeen === this.readCounter) this.writeSeen = Atomics.load(this.control, WRITE_WORD) >>> 0;
+    const writeCounter = this.writeSeen;
     if (writeCounter === this.readCounter) return -1;
     let index = this.readCounter & this.mask;
     if (this.words[index >> 2] === WRAP_MARKER) {

@@ -60,11 +60,14 @@ export function usesTailMode(layout: StoreLayout): boolean {
 }
 
 /**
- * Whether the commit-log pwrite runs on the committer thread (committer.ts): ASYNC_FLUSH in tail
- * mode. SYNC_FLUSH keeps it in the store worker (a group commit would wait for one more thread).
+ * Whether the commit-log pwrite runs on the committer thread (committer.ts): opt-in
+ * (`transientStorePoolEnable`, RocketMQ's commit-thread switch, also ASYNC_FLUSH only), in tail
+ * mode. Off by default: on 2 vCPUs it took 10-30 % off the store worker but added 5-10 % CPU
+ * per message in total (docs/benchmarks.md, H17); SYNC_FLUSH keeps the write in the worker (a
+ * group commit would wait for one more thread).
  */
 export function usesCommitter(layout: StoreLayout): boolean {
-  return !layout.syncFlush && usesTailMode(layout);
+  return layout.committerThread && !layout.syncFlush && usesTailMode(layout);
 }
 
 export class StoreWriter {

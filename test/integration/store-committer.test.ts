@@ -1,5 +1,5 @@
-// Proves the committer thread (src/store/committer.ts: ASYNC_FLUSH in tail mode, the commit-log
-// pwrite off the store worker): the threaded store (dist workers) with 64 KiB segments and a
+// Proves the committer thread (src/store/committer.ts: transientStorePoolEnable with ASYNC_FLUSH in
+// tail mode, the commit-log pwrite off the store worker): the threaded store (dist workers) with 64 KiB segments and a
 // 256 KiB tail cache appends records of varying sizes across many segment ends (blanks) and tail
 // wraps; when an append's callback runs, its bytes are already in the segment file (read with a
 // plain fs read, not the store's reader), every record reads back byte-identical through the
@@ -44,6 +44,7 @@ describe('store committer thread (ASYNC_FLUSH, tail mode)', () => {
     dirs.push(dir);
     const config = testMinStoreConfig(dir, {
       flushDiskType: 'ASYNC_FLUSH', mappedFileSizeCommitLog: SEGMENT_BYTES, storeTailCacheBytes: 256 * 1024,
+      transientStorePoolEnable: true,
     });
     const layout = deriveStoreLayout(config);
     expect(usesCommitter(layout)).toBe(true);

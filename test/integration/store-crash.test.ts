@@ -3,8 +3,9 @@
 // store and checks that every acknowledged record reads back byte-identical (body, queue offset)
 // and that every record any queue serves is whole and one the child really sent (nothing torn).
 // Rounds cycle the child's write mode: batch buffer, tail cache (see StoreWriter.tailMode), and
-// ASYNC_FLUSH with the tail cache, where the committer thread does the commit-log writes and an
-// append is acknowledged once they reached the page cache, which a SIGKILL keeps (committer.ts);
+// ASYNC_FLUSH with the tail cache, without and with the committer thread (transientStorePoolEnable:
+// committer.ts does the commit-log writes); an ASYNC_FLUSH append is acknowledged once its bytes
+// reached the page cache, which a SIGKILL keeps;
 // acknowledged records are also found by their UNIQ_KEY (odd ids were hashed by the producer).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -31,9 +32,9 @@ afterAll(() => {
 
 interface Ack { id: number; physicalOffset: number; queueOffset: number }
 
-function runChild(firstId: number, ackTarget: number, tailCacheBytes: number, flushDiskType: string): Promise<Ack[]> {
+function runChild(firstId: number, ackTarget: number, tailCacheBytes: number, flushDiskType: string, committer: boolean): Promise<Ack[]> {
   return new Promise((resolve, reject) => {
-    const args = [CHILD, dir, String(firstId), dir, String(tailCacheBytes), flushDiskType];
+    const args = [CHILD, dir, String(firstId), dir, String(tailCacheBytes), flushDiskType, committer ? 'committer' : 'inline'];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     children.push(child);
     const acks: Ack[] = [];
@@ -105,13 +106,14 @@ function verify(acked: Map<number, Ack>): void {
 }
 
 describe('store crash safety (SIGKILL a real child)', () => {
-  it(`keeps every acknowledged record (SYNC_FLUSH, and ASYNC_FLUSH through the committer) across ${ROUNDS} kills`, async () => {
+  it(`keeps every acknowledged record (SYNC_FLUSH, ASYNC_FLUSH with and without the committer) across ${ROUNDS} kills`, async () => {
     expect(existsSync(CHILD), 'run npx tsc -p tsconfig.json first').toBe(true);
     const acked = new Map<number, Ack>();
     for (let round = 0; round < ROUNDS; round++) {
-      const tailCacheBytes = round % 3 === 0 ? 64 * 1024 : 256 * 1024;
-      const flushDiskType = round % 3 === 2 ? 'ASYNC_FLUSH' : 'SYNC_FLUSH';
-      const acks = await runChild(round * 1_000_000, 20 + Math.floor(Math.random() * 400), tailCacheBytes, flushDiskType);
+      const mode = round % 4;
+      const tailCacheBytes = mode === 0 ? 64 * 1024 : 256 * 1024;
+      const flushDiskType = mode >= 2 ? 'ASYNC_FLUSH' : 'SYNC_FLUSH';
+      const acks = await runChild(round * 1_000_000, 20 + Math.floor(Math.random() * 400), tailCacheBytes, flushDiskType, mode === 3);
       for (const ack of acks) acked.set(ack.id, ack);
       if (round % 3 === 2 || round === ROUNDS - 1) verify(acked);
     }
