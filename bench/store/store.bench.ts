@@ -2,9 +2,13 @@
 // next to the raw floor of the same disk, in one process run. Ends with one JSON line.
 // Producers: BENCH_PRODUCERS threads (default 2, a broker's I/O threads on this 2-vCPU machine;
 // 0 = the main thread), each with its own ProducerPort and closed loop (append-loop.ts).
-// BENCH_LARGE=1 runs longer; BENCH_ONLY=async128|async1k|sync1k runs only that case (profiling).
+// BENCH_LARGE=1 runs longer; BENCH_ONLY=async128|async1k|sync1k runs only that case (profiling);
+// BENCH_COMMITTER=1 turns on transientStorePoolEnable (the committer thread, committer.ts).
+// `busiestThreadUsPerMsg` (Linux): CPU per message of the busiest thread of the process, the store
+// worker, the serial stage: 1e6 / it bounds msg/s whatever the other threads get, and it moves far
+// less with the machine's load than msg/s does.
 // See docs/benchmarks.md for results and how to read them.
-import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,6 +21,7 @@ import { type LoopResult, type LoopSpec, appendLoop } from './append-loop.js';
 
 const LARGE = process.env.BENCH_LARGE === '1';
 const PRODUCERS = Number(process.env.BENCH_PRODUCERS ?? 2);
+const COMMITTER = process.env.BENCH_COMMITTER === '1';
 const MIB = 1024 * 1024;
 const baseDir = process.env.BENCH_DIR ?? tmpdir();
 
@@ -58,6 +63,37 @@ interface RunResult {
   busyCount: number;
   /** Process CPU (all threads: producers, store worker, flusher, GC) per message. */
   cpuUsPerMsg: number;
+  /** CPU per message of the busiest thread (the store worker); 0 where /proc is missing. */
+  busiestThreadUsPerMsg: number;
+}
+
+const CLOCK_TICK_US = 10_000; // USER_HZ = 100 on Linux
+
+/** CPU clock ticks (user + system) per thread of this process, from /proc (empty elsewhere). */
+function threadCpuTicks(): Map<string, number> {
+  const ticks = new Map<string, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return ticks;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks.set(tid, Number(fields[11]) + Number(fields[12])); // utime, stime (fields 14 and 15)
+    } catch {
+      // the thread ended
+    }
+  }
+  return ticks;
+}
+
+function busiestThreadTicks(before: Map<string, number>, after: Map<string, number>): number {
+  let busiest = 0;
+  for (const [tid, ticks] of after) busiest = Math.max(busiest, ticks - (before.get(tid) ?? 0));
+  return busiest;
 }
 
 type Round = (durationMs: number) => Promise<LoopResult>;
@@ -98,10 +134,12 @@ async function appendRun(
   }
   await Promise.all(rounds.map((round) => round(500))); // warm-up, not counted
   const cpuBefore = process.cpuUsage();
+  const threadsBefore = threadCpuTicks();
   const startedAt = performance.now();
   const results = await Promise.all(rounds.map((round) => round(durationMs)));
   const elapsedS = (performance.now() - startedAt) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  const busiestUs = busiestThreadTicks(threadsBefore, threadCpuTicks()) * CLOCK_TICK_US;
   if (producers > 0) await Promise.all(rounds.map((round) => round(0)));
   await store.close();
   rmSync(dir, { recursive: true, force: true });
@@ -114,12 +152,15 @@ async function appendRun(
     bodyMBps: (messagesPerSec * bodyBytes) / MIB,
     busyCount: results.reduce((sum, result) => sum + result.busyCount, 0),
     cpuUsPerMsg: (cpu.user + cpu.system) / completed,
+    busiestThreadUsPerMsg: busiestUs / completed,
   };
 }
 
 async function main(): Promise<void> {
   const durationMs = LARGE ? 10_000 : 3000;
-  const base = storeConfigFrom({ brokerIP1: '127.0.0.1', mappedFileSizeCommitLog: 1024 * MIB });
+  const base = storeConfigFrom({
+    brokerIP1: '127.0.0.1', mappedFileSizeCommitLog: 1024 * MIB, transientStorePoolEnable: COMMITTER,
+  });
   const asyncConfig: StoreConfig = { ...base, flushDiskType: 'ASYNC_FLUSH' };
   const only = process.env.BENCH_ONLY;
   if (only === 'async128' || only === 'async1k' || only === 'sync1k') {
@@ -150,6 +191,11 @@ async function main(): Promise<void> {
       async128: round(async128.cpuUsPerMsg, 2), async128Main: round(async128Main.cpuUsPerMsg, 2),
       async1k: round(async1k.cpuUsPerMsg, 2), sync1k: round(sync1k.cpuUsPerMsg, 2),
     },
+    busiestThreadUsPerMsg: {
+      async128: round(async128.busiestThreadUsPerMsg, 3), async128Main: round(async128Main.busiestThreadUsPerMsg, 3),
+      async1k: round(async1k.busiestThreadUsPerMsg, 3), sync1k: round(sync1k.busiestThreadUsPerMsg, 3),
+    },
+    committerThread: COMMITTER,
     loadAverage1m: round(loadavg()[0] ?? 0, 1),
     bars: {
       async1kVsRaw: round(async1k.recordMBps / raw, 2),
