@@ -68,6 +68,9 @@ export const brokerSchema = {
   startAcceptSendRequestTimeStamp: numberKey(0, 'epoch ms before which sends are refused', { min: 0 }),
   brokerFastFailureEnable: booleanKey(true, 'answer requests queued too long with SYSTEM_BUSY'),
   waitTimeMillsInSendQueue: numberKey(200, 'ms a send may wait before SYSTEM_BUSY', { min: 1 }),
+  sendThreadPoolQueueCapacity: numberKey(10_000, 'sends that may wait for the store, per I/O thread', {
+    min: 1, max: 1_000_000,
+  }),
   waitTimeMillsInPullQueue: numberKey(5000, 'ms a pull may wait before SYSTEM_BUSY', { min: 1 }),
   storeReplyMessageEnable: booleanKey(true, 'store request/reply messages'),
   serverChannelMaxIdleTimeSeconds: numberKey(120, 'close client connections idle this long', {

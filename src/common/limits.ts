@@ -15,6 +15,11 @@ export const MESSAGE_BYTES_MAX_DEFAULT = 4 * 1024 * 1024;
 export const IN_FLIGHT_REQUESTS_MAX = 65_536;
 /** Requests a server connection may have unanswered before it stops reading. */
 export const SERVER_IN_FLIGHT_PER_CONNECTION_MAX = 4_096;
+/**
+ * Bytes of records that may wait for the store per broker I/O thread (the send queue,
+ * src/broker/data-plane/send-queue.ts); past it a send is answered SYSTEM_BUSY at once.
+ */
+export const SEND_QUEUE_BYTES_MAX = 64 * 1024 * 1024;
 /** Bytes queued for one socket before the writer stops coalescing and waits for drain. */
 export const SOCKET_WRITE_QUEUE_BYTES_MAX = 64 * 1024 * 1024;
 /**

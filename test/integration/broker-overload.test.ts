@@ -2,6 +2,7 @@
 // (SYNC_FLUSH, a 64 KiB request ring, 16 appends in flight per thread) gets SYSTEM_BUSY answers
 // at once instead of the broker queueing without bound, every SEND_OK message reads back, and
 // the broker process's peak RSS (VmHWM) grows by far less than the bytes offered.
+// (The send queue is cut to 64 waiting requests so overload reaches the store ring quickly.)
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequest, type RemotingCommand } from '../../src/protocol/command.js';
@@ -22,7 +23,7 @@ let client: RemotingClient;
 beforeAll(async () => {
   cluster = await startCluster({ brokerArgs: [
     '--flushDiskType=SYNC_FLUSH', '--storeRingBytes=65536', '--storeCompletionSlots=16',
-    '--storeBehindBytesMax=65536', '--ioThreads=1',
+    '--storeBehindBytesMax=65536', '--ioThreads=1', '--sendThreadPoolQueueCapacity=64',
   ] });
   client = new RemotingClient();
   await createTopic(cluster, client, 'Overload', 1);

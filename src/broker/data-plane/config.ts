@@ -25,6 +25,11 @@ export interface DataPlaneConfig {
   readonly enablePropertyFilter: boolean;
   /** messageDelayLevel parsed: delay of level i (1-based) at index i - 1, in ms. */
   readonly delayLevelsMs: readonly number[];
+  /** Send queue (send-queue.ts): a send the store cannot take yet waits up to this long. */
+  readonly waitTimeMillsInSendQueue: number;
+  readonly brokerFastFailureEnable: boolean;
+  /** Sends that may wait per I/O thread. */
+  readonly sendThreadPoolQueueCapacity: number;
 }
 
 /** The broker config keys `dataPlaneConfigFrom` reads (a structural subset of BrokerConfig). */
@@ -53,5 +58,8 @@ export function dataPlaneConfigFrom(source: DataPlaneConfigSource, brokerIp: str
     rejectTransactionMessage: source.rejectTransactionMessage,
     enablePropertyFilter: source.enablePropertyFilter,
     delayLevelsMs: Object.freeze(parseDelayLevels(source.messageDelayLevel)),
+    waitTimeMillsInSendQueue: source.waitTimeMillsInSendQueue,
+    brokerFastFailureEnable: source.brokerFastFailureEnable,
+    sendThreadPoolQueueCapacity: source.sendThreadPoolQueueCapacity,
   });
 }

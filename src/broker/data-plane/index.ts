@@ -1,4 +1,5 @@
 import { type Clock, systemClock } from '../../common/clock.js';
+import { SEND_QUEUE_BYTES_MAX } from '../../common/limits.js';
 import type { Logger } from '../../common/log.js';
 import { type RemotingCommand, createResponse } from '../../protocol/command.js';
 import { RequestCode } from '../../protocol/request-code.js';
@@ -17,6 +18,7 @@ import type { DataPlaneConfig } from './config.js';
 import type { DataPlaneContext } from './context.js';
 import type { ControlPort, MessageAppender, MessageReader, TopicTables } from './ports.js';
 import { PullHoldService } from './pull-hold.js';
+import { SendQueue } from './send-queue.js';
 
 /**
  * The data plane: SEND_MESSAGE(_V2), SEND_BATCH_MESSAGE, PULL_MESSAGE (long polling) and the
@@ -64,8 +66,15 @@ export function createDataPlane(deps: DataPlaneDeps): DataPlane {
   // The hold service subscribes to the reader's store-change notifications only while it holds
   // a pull (pull-hold.ts), so an I/O thread with no held pull is not woken by every publish.
   const holds = new PullHoldService(deps.reader, clock);
+  const sends = new SendQueue(deps.appender, {
+    waitTimeMs: deps.config.waitTimeMillsInSendQueue,
+    fastFailure: deps.config.brokerFastFailureEnable,
+    capacityRequests: deps.config.sendThreadPoolQueueCapacity,
+    capacityBytes: SEND_QUEUE_BYTES_MAX,
+    nowMs: () => clock.nowMs(),
+  });
   const ctx: DataPlaneContext = {
-    config: deps.config, tables: deps.tables, appender: deps.appender, reader: deps.reader,
+    config: deps.config, tables: deps.tables, appender: deps.appender, sends, reader: deps.reader,
     control: deps.control, holds, clock, logger: deps.logger,
   };
   return {
@@ -74,6 +83,7 @@ export function createDataPlane(deps: DataPlaneDeps): DataPlane {
     start() {},
     stop() {
       holds.stop();
+      sends.close();
     },
   };
 }

@@ -2,9 +2,10 @@ import { type RemotingCommand, createResponse } from '../../protocol/command.js'
 import { encodeOffsetMsgId } from '../../protocol/message-id.js';
 import { encodeRecord } from '../../protocol/record.js';
 import { ResponseCode } from '../../protocol/response-code.js';
-import type { AppendResult, AppendSubmitStatus } from '../../store/types.js';
+import type { AppendResult } from '../../store/types.js';
 import { type DataPlaneContext, brokerAddressOf } from './context.js';
 import type { PreparedMessage } from './send-prepare.js';
+import type { SendRefusal } from './send-queue.js';
 
 /**
  * Hands prepared messages to the store and builds the SEND reply (reference §2.3): msgId =
@@ -23,10 +24,9 @@ export function appendOneAndReply(
   const record = encodeRecord(message.record);
   const queueId = message.record.queueId;
   return new Promise((resolve) => {
-    const submitted = ctx.appender.append(record, message.tagsCode, (result) => {
+    ctx.sends.append(record, message.tagsCode, (result) => {
       resolve(replyFor(ctx, request, queueId, result));
-    });
-    if (submitted !== 'queued') resolve(refusal(request, submitted));
+    }, (why) => resolve(refusal(ctx, request, why)));
   });
 }
 
@@ -35,10 +35,9 @@ export function appendRecordsAndReply(
   ctx: DataPlaneContext, request: RemotingCommand, records: Buffer, tagsCodes: number | readonly number[], queueId: number,
 ): Promise<RemotingCommand> {
   return new Promise((resolve) => {
-    const submitted = ctx.appender.append(records, tagsCodes, (result) => {
+    ctx.sends.append(records, tagsCodes, (result) => {
       resolve(replyFor(ctx, request, queueId, result));
-    });
-    if (submitted !== 'queued') resolve(refusal(request, submitted));
+    }, (why) => resolve(refusal(ctx, request, why)));
   });
 }
 
@@ -119,10 +118,14 @@ function storeHostOf(ctx: DataPlaneContext): string {
   return storeHost;
 }
 
-function refusal(request: RemotingCommand, submitted: Exclude<AppendSubmitStatus, 'queued'>): RemotingCommand {
-  switch (submitted) {
+function refusal(ctx: DataPlaneContext, request: RemotingCommand, why: SendRefusal): RemotingCommand {
+  switch (why) {
     case 'busy':
       return createResponse(request, ResponseCode.SYSTEM_BUSY, BUSY_REMARK);
+    case 'busy-timeout':
+      return createResponse(request, ResponseCode.SYSTEM_BUSY,
+        `[TIMEOUT_CLEAN_QUEUE]broker busy, start flow control for a while, a send waited ${ctx.config.waitTimeMillsInSendQueue} ms `
+        + `for the store, ${ctx.sends.size} still waiting`);
     case 'not-writable':
       return createResponse(request, ResponseCode.SERVICE_NOT_AVAILABLE, NOT_WRITABLE_REMARK);
     case 'too-large':

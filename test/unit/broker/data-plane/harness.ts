@@ -74,6 +74,7 @@ export function testConfig(): DataPlaneConfig {
     autoCreateSubscriptionGroup: true, longPollingEnable: true, shortPollingTimeMills: 1000,
     regionId: 'DefaultRegion', traceOn: true, startAcceptSendRequestTimeStamp: 0,
     rejectTransactionMessage: false, enablePropertyFilter: false,
+    waitTimeMillsInSendQueue: 200, brokerFastFailureEnable: true, sendThreadPoolQueueCapacity: 10_000,
     messageDelayLevel: '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h',
   }, '127.0.0.1');
 }
