@@ -48,7 +48,7 @@ function runtimeTable(context: ControlContext): Record<string, string> {
     startAcceptSendRequestTimeStamp: context.brokerConfig.current().startAcceptSendRequestTimeStamp,
     earliestMessageTimeStamp: 0,
     sendThreadPoolQueueSize: 0,
-    sendThreadPoolQueueCapacity: 0,
+    sendThreadPoolQueueCapacity: context.brokerConfig.current().sendThreadPoolQueueCapacity,
     pullThreadPoolQueueSize: 0,
     pullThreadPoolQueueCapacity: 0,
     queryThreadPoolQueueSize: 0,
