@@ -3,6 +3,9 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.install-stamp
 
 .PHONY: help install build run test check lint typecheck bench bench-store soak clean bench-load bench-compare
+# The load generator's young generation (as RocketMQ's benchmark scripts set the JVM's -Xmn): a
+# window of thousands of in-flight sends otherwise survives every scavenge (docs/decisions.md).
+MQBENCH_NODE_FLAGS ?= --max-semi-space-size=64
 
 help:            ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
@@ -42,13 +45,13 @@ bench-store: build ## store append throughput vs the raw disk floor; ends with o
 	node dist/bench/store/store.bench.js
 
 bench-load: build ## OMB workloads through bin/mqbench: WORKLOADS=... DRIVERS=... (default: smoke on petrel-tcp)
-	node dist/src/cli/mqbench.js run $(or $(WORKLOADS),bench/load/workloads/smoke-1-topic-128b.yaml) \
+	node $(MQBENCH_NODE_FLAGS) dist/src/cli/mqbench.js run $(or $(WORKLOADS),bench/load/workloads/smoke-1-topic-128b.yaml) \
 	  --drivers $(or $(DRIVERS),bench/load/drivers/petrel-tcp.yaml)
 
 bench-compare: build ## Petrel vs Redis Streams vs NATS JetStream on loopback; ends with one JSON line
 	@command -v redis-server >/dev/null && command -v nats-server >/dev/null || \
 	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server nats-server; }
-	node dist/src/cli/mqbench.js compare $(COMPARE_ARGS)
+	node $(MQBENCH_NODE_FLAGS) dist/src/cli/mqbench.js compare $(COMPARE_ARGS)
 
 soak: build      ## WebSocket soak over uWS (in-process server, then a real bin/mqbroker), every CRC checked; JSON lines
 	node dist/bench/soak/ws-soak.js
