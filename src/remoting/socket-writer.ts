@@ -1,13 +1,15 @@
 import type { Socket } from 'node:net';
 import { assert } from '../common/assert.js';
 import { SOCKET_WRITE_QUEUE_BYTES_MAX } from '../common/limits.js';
+import { hasWriteHook, written } from './write-hooks.js';
 
 /**
  * Write coalescing for one socket. Frames queued during one turn of the event loop are written
  * together in the loop's check phase (setImmediate): runs of small buffers are concatenated into
  * one buffer, large ones (message bodies) are passed through without a copy, and when more than
  * one chunk results they are written under cork/uncork so Node issues a single writev. So N
- * small replies produced while handling one read become one `socket.write`.
+ * small replies produced while handling one read become one `socket.write`. A buffer with a
+ * write hook (write-hooks.ts) is reported written once copied, written or dropped.
  *
  * The queue is bounded: `enqueue` refuses (returns false) once the bytes not yet accepted by
  * the kernel would exceed `writeQueueBytesMax`, and the owner closes the connection. While the
@@ -64,7 +66,10 @@ export class SocketWriter {
     const chunks = gather(this.queue);
     this.queue = [];
     this.queuedBytes = 0;
-    if (this.socket.destroyed) return;
+    if (this.socket.destroyed) {
+      for (const chunk of chunks) written(chunk);
+      return;
+    }
     let accepted = true;
     if (chunks.length === 1) {
       accepted = this.write(chunks[0] as Buffer);
@@ -78,6 +83,7 @@ export class SocketWriter {
 
   private write(chunk: Buffer): boolean {
     this.socketWriteCount += 1;
+    if (hasWriteHook(chunk)) return this.socket.write(chunk, () => written(chunk));
     return this.socket.write(chunk);
   }
 
@@ -98,7 +104,10 @@ export function gather(buffers: readonly Buffer[]): Buffer[] {
   let runBytes = 0;
   const endRun = (): void => {
     if (run.length === 1) chunks.push(run[0] as Buffer);
-    else if (run.length > 1) chunks.push(Buffer.concat(run, runBytes));
+    else if (run.length > 1) {
+      chunks.push(Buffer.concat(run, runBytes));
+      for (const copied of run) written(copied);
+    }
     run = [];
     runBytes = 0;
   };

@@ -4,6 +4,7 @@ import type { Logger } from '../common/log.js';
 import type { RemotingCommand } from '../protocol/command.js';
 import { encodeCommand } from '../protocol/frame.js';
 import { type Channel, nextChannelId } from './channel.js';
+import { written } from './write-hooks.js';
 import type { WsSendQueue } from './ws-send-queue.js';
 
 /**
@@ -84,6 +85,7 @@ export class WsChannel implements Channel {
 
   send(command: RemotingCommand): void {
     this.sendFrames([encodeCommand(command)]);
+    written(command.body);
   }
 
   sendFrames(frames: readonly Buffer[]): void {
