@@ -102,8 +102,14 @@ export class StoreReader {
     return slot < 0 ? -1 : Atomics.load(this.shared.slotWords, this.shared.slotChangeWord(slot));
   }
 
+  /**
+   * Up to `maxCount` records (`maxBytes` in all, at least one) from `queueOffset` as one body.
+   * With `target` the body is assembled at its start when it fits (a dispatch worker's shared
+   * body slot), else in a buffer of its own.
+   */
   getMessages(
     topic: string, queueId: number, queueOffset: number, maxCount: number, maxBytes: number, filter?: MessageFilter,
+    target?: Buffer,
   ): GetMessagesResult {
     assert(Number.isSafeInteger(queueOffset) && maxCount > 0 && maxBytes > 0, 'bad getMessages arguments');
     const slot = this.slots.find(topic, queueId);
@@ -121,7 +127,7 @@ export class StoreReader {
       const nextFile = queueOffset + this.geometry.entriesPerFile - (queueOffset % this.geometry.entriesPerFile);
       return answer(GetMessageStatus.OFFSET_FOUND_NULL, nextFile);
     }
-    const { body, count } = this.assemble(picked, filter);
+    const { body, count } = this.assemble(picked, filter, target);
     const next = queueOffset + picked.scanned;
     if (count > 0) return answer(GetMessageStatus.FOUND, next, body, count);
     return answer(picked.removed > 0 && picked.count === 0 ? GetMessageStatus.MESSAGE_WAS_REMOVING : GetMessageStatus.NO_MATCHED_MESSAGE, next);
@@ -162,8 +168,8 @@ export class StoreReader {
    * be if all were kept; one that fails verification or the filter leaves a hole that the
    * records after it are moved down over.
    */
-  private assemble(picked: Picked, filter?: MessageFilter): { body: Buffer; count: number } {
-    const body = Buffer.alloc(picked.bytes);
+  private assemble(picked: Picked, filter?: MessageFilter, target?: Buffer): { body: Buffer; count: number } {
+    const body = target !== undefined && picked.bytes <= target.length ? target.subarray(0, picked.bytes) : Buffer.alloc(picked.bytes);
     const matchRecord = filter?.matchRecord;
     let position = 0;
     let placedAt = 0;

@@ -13,7 +13,7 @@ import { PULL_BODY_BYTES_MAX } from './bounds.js';
  */
 export interface StoreReaderLike {
   getMessages(topic: string, queueId: number, queueOffset: number, maxCount: number, maxBytes: number,
-    filter?: MessageFilter): StoreGetMessagesResult;
+    filter?: MessageFilter, target?: Buffer): StoreGetMessagesResult;
   readRecord(physicalOffset: number): Buffer | null;
   queryByKey(topic: string, key: string, maxCount: number, beginMs: number, endMs: number): StoreQueryByKeyResult;
   offsetByTimestamp(topic: string, queueId: number, timestampMs: number): number;
@@ -46,10 +46,13 @@ export function messageFilterOf(query: Pick<GetMessagesQuery, 'tagCodes' | 'sql9
   return { ...tagFilter, matchRecord: sql92RecordMatcher(compiled.filter) };
 }
 
-/** Runs a pull against a synchronous reader (also what a dispatch worker does inside its task). */
-export function getMessagesFrom(reader: StoreReaderLike, query: GetMessagesQuery): GetMessagesResult {
+/**
+ * Runs a pull against a synchronous reader (also what a dispatch worker does inside its task);
+ * with `target` (a shared body slot) the body is assembled there when it fits.
+ */
+export function getMessagesFrom(reader: StoreReaderLike, query: GetMessagesQuery, target?: Buffer): GetMessagesResult {
   const result = reader.getMessages(query.topic, query.queueId, query.queueOffset, query.maxCount,
-    PULL_BODY_BYTES_MAX, messageFilterOf(query));
+    PULL_BODY_BYTES_MAX, messageFilterOf(query), target);
   return {
     status: result.status,
     body: result.messageCount === 0 ? null : result.body,

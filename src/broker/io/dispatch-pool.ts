@@ -1,8 +1,9 @@
 import { Piscina } from 'piscina';
 import type { GetMessagesQuery, GetMessagesResult, MessageReader, QueryByKeyResult } from '../data-plane/ports.js';
-import { PULL_DIRECT_ENTRIES_MAX } from '../data-plane/bounds.js';
+import { PULL_BODY_BYTES_MAX, PULL_DIRECT_ENTRIES_MAX } from '../data-plane/bounds.js';
 import { StoreChangeWatch, type StoreReaderLike, getMessagesFrom } from '../data-plane/store-reader-port.js';
 import type { DispatchTask, DispatchWorkerData } from './io-messages.js';
+import { PullBodySlots } from './pull-body-slots.js';
 
 /**
  * The MessageReader of an I/O thread: pulls and message queries run in a piscina pool of
@@ -13,15 +14,25 @@ import type { DispatchTask, DispatchWorkerData } from './io-messages.js';
  */
 const DEFAULT_WORKER_URL = new URL('../../../workers/dispatch.worker.js', import.meta.url);
 
+/**
+ * Pull bodies that can be in flight in shared memory per I/O thread (256 KiB each, so 16 MiB
+ * of address space, touched only as used); a slot is free again once its body is collected.
+ */
+const PULL_BODY_SLOTS = 64;
+
 /** Tasks queued per dispatch thread before piscina refuses more (the pull path backs off). */
 const QUEUED_TASKS_PER_THREAD = 1024;
 
 export class PoolReader implements MessageReader {
   private readonly pool: Piscina;
   private readonly watch: StoreChangeWatch;
+  /** Shared memory the pool's workers assemble pull bodies in. */
+  readonly slots: PullBodySlots;
 
-  constructor(private readonly local: StoreReaderLike, readerPort: unknown, threads: number, workerUrl = DEFAULT_WORKER_URL) {
-    const workerData: DispatchWorkerData = { readerPort };
+  constructor(private readonly local: StoreReaderLike, readerPort: unknown, threads: number, workerUrl = DEFAULT_WORKER_URL,
+    bodySlotCount = PULL_BODY_SLOTS) {
+    this.slots = new PullBodySlots(bodySlotCount, PULL_BODY_BYTES_MAX);
+    const workerData: DispatchWorkerData = { readerPort, bodySlots: this.slots.memory, bodySlotBytes: this.slots.slotBytes };
     this.pool = new Piscina({
       filename: workerUrl.href, workerData, minThreads: threads, maxThreads: threads,
       maxQueue: threads * QUEUED_TASKS_PER_THREAD, idleTimeout: Number.MAX_SAFE_INTEGER,
@@ -29,12 +40,25 @@ export class PoolReader implements MessageReader {
     this.watch = new StoreChangeWatch(local);
   }
 
+  /**
+   * A pull read in the pool assembles its body in a free body slot when there is one (the
+   * answer then carries only its length), else the worker transfers a buffer of its own.
+   */
   async getMessages(query: GetMessagesQuery): Promise<GetMessagesResult> {
     if (this.readsDirectly(query)) return getMessagesFrom(this.local, query);
-    const result = await this.run<GetMessagesResult & { body: Uint8Array | null }>({
-      kind: 'get-messages', topic: query.topic, queueId: query.queueId, queueOffset: query.queueOffset,
-      maxCount: query.maxCount, tagCodes: query.tagCodes, sql92Expression: query.sql92Expression,
-    });
+    const slot = this.slots.acquire();
+    let result: GetMessagesResult & { body: Uint8Array | null; slotBodyBytes: number };
+    try {
+      result = await this.run({
+        kind: 'get-messages', topic: query.topic, queueId: query.queueId, queueOffset: query.queueOffset,
+        maxCount: query.maxCount, tagCodes: query.tagCodes, sql92Expression: query.sql92Expression, bodySlot: slot,
+      });
+    } catch (error) {
+      if (slot >= 0) this.slots.release(slot);
+      throw error;
+    }
+    if (result.slotBodyBytes >= 0) return { ...result, body: this.slots.bodyOf(slot, result.slotBodyBytes) };
+    if (slot >= 0) this.slots.release(slot);
     return { ...result, body: asBuffer(result.body) };
   }
 

@@ -58,7 +58,9 @@ export type FromIoThread =
 /** Tasks an I/O thread gives its dispatch pool (workers/dispatch.worker.ts, piscina). */
 export type DispatchTask =
   | { readonly kind: 'get-messages'; readonly topic: string; readonly queueId: number; readonly queueOffset: number;
-    readonly maxCount: number; readonly tagCodes: readonly number[] | null; readonly sql92Expression?: string | undefined }
+    readonly maxCount: number; readonly tagCodes: readonly number[] | null; readonly sql92Expression?: string | undefined;
+    /** The shared body slot to assemble the body in (src/broker/io/pull-body-slots.ts), -1 for none. */
+    readonly bodySlot: number }
   | { readonly kind: 'read-record'; readonly physicalOffset: number }
   | { readonly kind: 'query-by-key'; readonly topic: string; readonly key: string; readonly maxCount: number;
     readonly beginMs: number; readonly endMs: number }
@@ -68,4 +70,7 @@ export type DispatchTask =
 /** What the dispatch pool is started with (piscina `workerData`). */
 export interface DispatchWorkerData {
   readonly readerPort: unknown;
+  /** The I/O thread's pull body slots (PullBodySlots.memory) and their size. */
+  readonly bodySlots: SharedArrayBuffer;
+  readonly bodySlotBytes: number;
 }
