@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { assert } from '../common/assert.js';
+import { javaStringHashCode } from '../protocol/java-hash.js';
 import {
   BLANK_MAGIC, BLANK_RECORD_BYTES, MESSAGE_MAGIC, RECORD_FIXED_BYTES_V4, RecordPosition, SysFlag,
   bodyLengthPosition, storeHostPosition, storeTimestampPosition,
@@ -184,12 +185,8 @@ export function propertyIn(text: string, name: string): string | undefined {
   return undefined;
 }
 
-/** Java's String.hashCode (UTF-16 code units), as a signed 32-bit int. */
-export function javaStringHash(text: string): number {
-  let hash = 0;
-  for (let i = 0; i < text.length; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
-  return hash;
-}
+/** Java's String.hashCode: the tagsCode of a TAGS value (src/protocol/java-hash.ts). */
+export const javaStringHash = javaStringHashCode;
 
 export const SCHEDULE_TOPIC = 'SCHEDULE_TOPIC_XXXX';
 

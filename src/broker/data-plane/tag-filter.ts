@@ -6,14 +6,9 @@
  * collisions only cost a wasted transfer.
  */
 
-/** Java `String.hashCode()`: 31-based over UTF-16 code units, wrapped to int32. */
-export function javaStringHashCode(text: string): number {
-  let hash = 0;
-  for (let i = 0; i < text.length; i++) {
-    hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
-  }
-  return hash;
-}
+import { javaStringHashCode } from '../../protocol/java-hash.js';
+
+export { javaStringHashCode };
 
 /** A parsed TAG subscription: `all` or a set of tag hash codes. */
 export type TagSubscription =
