@@ -1,4 +1,5 @@
 import { MESSAGE_BYTES_MAX_DEFAULT, TOPIC_NAME_CHARS_MAX } from '../common/limits.js';
+import { NOT_ALLOWED_SEND_TOPICS } from '../protocol/message-const.js';
 import { invalidMessage } from './errors.js';
 import type { Message } from './message.js';
 
@@ -8,12 +9,6 @@ import type { Message } from './message.js';
  */
 const NAME_PATTERN = /^[%|a-zA-Z0-9_-]+$/;
 const GROUP_NAME_CHARS_MAX = 255;
-
-/** Topics a producer may never send to (TopicValidator's not-allowed-send set). */
-const NOT_ALLOWED_SEND_TOPICS: ReadonlySet<string> = new Set([
-  'SCHEDULE_TOPIC_XXXX', 'RMQ_SYS_TRANS_HALF_TOPIC', 'RMQ_SYS_TRANS_OP_HALF_TOPIC',
-  'TRANS_CHECK_MAX_TIME_TOPIC', 'SELF_TEST_TOPIC', 'OFFSET_MOVED_EVENT',
-]);
 
 export const DEFAULT_TOPIC = 'TBW102';
 

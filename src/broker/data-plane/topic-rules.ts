@@ -1,4 +1,5 @@
 import { TOPIC_NAME_CHARS_MAX } from '../../common/limits.js';
+import { NOT_ALLOWED_SEND_TOPICS } from '../../protocol/message-const.js';
 
 /**
  * Topic name and permission rules of the send and pull paths (reference §2.3 steps 3-6, §4,
@@ -21,11 +22,8 @@ export const SystemTopic = {
 export const RETRY_GROUP_TOPIC_PREFIX = '%RETRY%';
 export const DLQ_GROUP_TOPIC_PREFIX = '%DLQ%';
 
-/** Topics a producer may not send to (TopicValidator.NOT_ALLOWED_SEND_TOPIC_SET). */
-const NOT_ALLOWED_SEND = new Set<string>([
-  SystemTopic.SCHEDULE, SystemTopic.TRANS_HALF, SystemTopic.TRANS_OP_HALF,
-  SystemTopic.TRANS_CHECK_MAX_TIME, SystemTopic.SELF_TEST, SystemTopic.OFFSET_MOVED_EVENT, SystemTopic.TIMER,
-]);
+/** Topics a producer may not send to (TopicValidator.NOT_ALLOWED_SEND_TOPIC_SET, and Petrel's timer topic). */
+const NOT_ALLOWED_SEND: ReadonlySet<string> = new Set<string>([...NOT_ALLOWED_SEND_TOPICS, SystemTopic.TIMER]);
 
 const VALID_CHARS = '^[%|a-zA-Z0-9_-]+$';
 
