@@ -30,13 +30,19 @@ export function readStamp(payload: Uint8Array): number | undefined {
 /**
  * Hands out payload buffers. Buffers are carved from a slab (one allocation per `slabCount`
  * messages) because drivers may keep a reference until their next write; a shared, restamped
- * buffer would corrupt the stamps of messages still queued.
+ * buffer would corrupt the stamps of messages still queued. A sender gives a payload back with
+ * `release` once its send succeeded (every driver is done with the bytes by then: the SDK copied
+ * them or wrote them before the answer, ioredis and nats.js wrote the command before its reply),
+ * and the next `next` reuses it: at a steady window no memory is allocated per message, so the
+ * harness adds no external-memory pressure (each slab is an ArrayBuffer V8 counts toward its GC
+ * triggers) to whatever driver it measures. A failed send's payload is never reused.
  */
 export class PayloadFactory {
   private readonly templates: Buffer[];
   private templateIndex = 0;
   private slab: Buffer = Buffer.alloc(0);
   private slabPosition = 0;
+  private readonly free: Buffer[] = [];
   readonly sizeBytes: number;
 
   constructor(templates: Buffer[], private readonly slabCount = 1024) {
@@ -47,14 +53,9 @@ export class PayloadFactory {
     this.sizeBytes = sizeBytes;
   }
 
-  /** A fresh payload stamped with `intendedSendTimeUs`. */
+  /** A payload stamped with `intendedSendTimeUs`: a released one, else fresh from the slab. */
   next(intendedSendTimeUs: number): Buffer {
-    if (this.slabPosition + this.sizeBytes > this.slab.length) {
-      this.slab = Buffer.allocUnsafe(this.sizeBytes * this.slabCount);
-      this.slabPosition = 0;
-    }
-    const payload = this.slab.subarray(this.slabPosition, this.slabPosition + this.sizeBytes);
-    this.slabPosition += this.sizeBytes;
+    const payload = this.free.pop() ?? this.carve();
     const template = this.templates[this.templateIndex]!;
     this.templateIndex = (this.templateIndex + 1) % this.templates.length;
     template.copy(payload);
@@ -62,6 +63,27 @@ export class PayloadFactory {
       payload.writeUInt32BE(STAMP_MAGIC, 0);
       payload.writeDoubleBE(intendedSendTimeUs, 4);
     }
+    return payload;
+  }
+
+  /** `payload` (from `next`) may be reused: its send succeeded and no driver holds it. */
+  release(payload: Buffer): void {
+    assert(payload.length === this.sizeBytes, 'released payload of another factory');
+    this.free.push(payload);
+  }
+
+  /** Payloads waiting for reuse. */
+  get freeCount(): number {
+    return this.free.length;
+  }
+
+  private carve(): Buffer {
+    if (this.slabPosition + this.sizeBytes > this.slab.length) {
+      this.slab = Buffer.allocUnsafe(this.sizeBytes * this.slabCount);
+      this.slabPosition = 0;
+    }
+    const payload = this.slab.subarray(this.slabPosition, this.slabPosition + this.sizeBytes);
+    this.slabPosition += this.sizeBytes;
     return payload;
   }
 }

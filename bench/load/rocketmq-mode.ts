@@ -144,8 +144,10 @@ export async function runProducerMode(options: ProducerModeOptions): Promise<voi
     const sequence = issued++;
     const startUs = nowUs();
     try {
-      await producer.send(payloads.next(startUs), sendOptionsFor(options, sequence));
+      const payload = payloads.next(startUs);
+      await producer.send(payload, sendOptionsFor(options, sequence));
       counters.recordSuccess(nowUs() - startUs);
+      payloads.release(payload);
     } catch (error) {
       counters.recordFailure(error);
     }

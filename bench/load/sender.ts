@@ -159,6 +159,7 @@ export class OpenLoopSender {
     producer.send(payload, this.nextOptions()).then(
       () => {
         stats.recordSent(payload.length, intendedUs, sentUs, nowUs());
+        payloads.release(payload);
         this.completed();
       },
       (error: unknown) => {

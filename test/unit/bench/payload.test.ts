@@ -1,6 +1,7 @@
 // Proves the payload stamp: the intended send time written into a payload reads back exactly,
 // payloads from one factory never share bytes (drivers may hold them until a later write), and
-// payloads too small for a stamp or not written by the harness read as unstamped.
+// payloads too small for a stamp or not written by the harness read as unstamped; a released
+// payload is reused (restamped) and only a released one, so payloads in flight never share bytes.
 import { describe, expect, it } from 'vitest';
 import { PayloadFactory, STAMP_BYTES, readStamp } from '../../../bench/load/payload.js';
 
@@ -27,5 +28,23 @@ describe('PayloadFactory', () => {
     expect(small.every((byte) => byte === 7)).toBe(true);
     expect(readStamp(small)).toBeUndefined();
     expect(readStamp(Buffer.from('Hello RocketMQ, a body from a real client'))).toBeUndefined();
+  });
+
+  it('reuses released payloads only, restamped', () => {
+    const factory = new PayloadFactory([Buffer.alloc(32, 0x62)], 4);
+    const first = factory.next(1);
+    const second = factory.next(2);
+    expect(first.buffer === second.buffer && first.byteOffset === second.byteOffset).toBe(false);
+    factory.release(first);
+    expect(factory.freeCount).toBe(1);
+    const third = factory.next(3);
+    expect(third.byteOffset).toBe(first.byteOffset);
+    expect(third.buffer).toBe(first.buffer);
+    expect(readStamp(third)).toBe(3);
+    expect(readStamp(second)).toBe(2);
+    const fourth = factory.next(4);
+    expect(fourth.byteOffset === second.byteOffset && fourth.buffer === second.buffer).toBe(false);
+    expect(readStamp(second)).toBe(2);
+    expect(factory.freeCount).toBe(0);
   });
 });
