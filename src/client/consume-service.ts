@@ -141,7 +141,9 @@ export class ConsumeService {
       messageQueue: task.queue, delayLevelWhenNextConsume: 0, ackIndex: Number.MAX_SAFE_INTEGER,
     };
     const startTimeText = String(Date.now());
-    for (const message of task.messages) this.prepare(message, startTimeText);
+    // Every record of a queue carries the queue's topic: only a retry queue's need resetting.
+    const retried = task.queue.topic === this.retryTopic;
+    for (const message of task.messages) this.prepare(message, startTimeText, retried);
     let status: ConsumeResult;
     try {
       const listener = this.options.listener;
@@ -158,8 +160,8 @@ export class ConsumeService {
   }
 
   /** Retry-topic messages are shown with their original topic (reference §5.2). */
-  private prepare(message: MessageExt, startTimeText: string): void {
-    if (message.topic === this.retryTopic) {
+  private prepare(message: MessageExt, startTimeText: string, retried: boolean): void {
+    if (retried && message.topic === this.retryTopic) {
       const original = message.properties[MessageProperty.RETRY_TOPIC];
       if (original !== undefined) message.topic = original;
     }

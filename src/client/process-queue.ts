@@ -23,6 +23,8 @@ export class ProcessQueue {
   /** Runs in offset order from `runsHead` on (earlier slots are cleared). */
   private runs: Run[] = [];
   private runsHead = 0;
+  /** The index `locate` found, in the run it returned. */
+  private locatedIndex = -1;
   /** Cached messages not in `consuming`. */
   private cachedCount = 0;
   /** Orderly: handed to the listener, not yet committed (Java's consumingMsgOrderlyTreeMap). */
@@ -90,10 +92,20 @@ export class ProcessQueue {
    * cached, or max + 1 when nothing is left; -1 if nothing was ever cached.
    */
   removeMessages(messages: readonly MessageExt[]): number {
+    // A consumed batch is usually a slice of one run: after the first message is found, each
+    // next one is checked at the next index before searching again.
+    let run: Run | null = null;
+    let index = -1;
     for (const message of messages) {
-      const cached = this.locate(message.queueOffset);
-      if (cached === null) continue;
-      const [run, index] = cached;
+      const queueOffset = message.queueOffset;
+      if (run !== null && run.messages[index + 1]?.queueOffset === queueOffset) {
+        index++;
+      } else {
+        run = this.locate(queueOffset);
+        if (run === null) continue;
+        index = this.locatedIndex;
+      }
+      if (run.isRemoved(index)) continue;
       this.bodyBytes -= run.remove(index).body.length;
       this.cachedCount--;
     }
@@ -173,8 +185,11 @@ export class ProcessQueue {
     return this.locate(queueOffset) !== null;
   }
 
-  /** The run and index of the cached (not removed) message at `queueOffset`, or null. */
-  private locate(queueOffset: number): [Run, number] | null {
+  /**
+   * The run of the cached (not removed) message at `queueOffset`, its index left in
+   * `locatedIndex` (no pair allocated per message); null when there is none.
+   */
+  private locate(queueOffset: number): Run | null {
     let low = this.runsHead;
     let high = this.runs.length - 1;
     while (low <= high) {
@@ -184,7 +199,9 @@ export class ProcessQueue {
       else if (queueOffset > run.lastOffset) low = middle + 1;
       else {
         const index = run.indexOf(queueOffset);
-        return index < 0 || run.isRemoved(index) ? null : [run, index];
+        if (index < 0 || run.isRemoved(index)) return null;
+        this.locatedIndex = index;
+        return run;
       }
     }
     return null;
