@@ -42,8 +42,13 @@ const BATCH_MAX_DELAY_MS_MAX = 30_000;
 const BATCH_MAX_BYTES_MAX = 2 * 1024 * 1024;
 /** The broker refuses batches of more records (src/broker/data-plane/bounds.ts BATCH_MESSAGES_MAX). */
 export const BATCH_MEMBERS_MAX = 4096;
-/** Reused batch buffers kept, at most (a few batches in flight per producer is the norm). */
-const FREE_BUFFERS_MAX = 16;
+/**
+ * Bytes of settled batch buffers kept for reuse. A max-rate producer keeps hundreds of batches
+ * in flight (an 8,192-send window of 1 KiB is ~270 batches of 32 KiB); keeping fewer than that
+ * allocated a fresh ArrayBuffer per batch, and V8 counts those as external memory that triggers
+ * scavenges and mark-compacts.
+ */
+const FREE_BUFFER_BYTES_MAX = 16 * 1024 * 1024;
 /**
  * Buffers are reused only when every frame built from them is copied into the connection's
  * SendBatcher chunk (frames under a quarter of 256 KiB); larger ones may still be referenced by
@@ -290,7 +295,9 @@ export class SendAccumulator {
   release(batch: AccumulatedBatch, reuse: boolean): void {
     this.heldBytes -= batch.bytes;
     assert(this.heldBytes >= 0, 'accumulator held bytes went negative');
-    if (reuse && this.reuseBuffers && this.freeBuffers.length < FREE_BUFFERS_MAX) this.freeBuffers.push(batch.buffer);
+    if (reuse && this.reuseBuffers && (this.freeBuffers.length + 1) * batch.buffer.length <= FREE_BUFFER_BYTES_MAX) {
+      this.freeBuffers.push(batch.buffer);
+    }
   }
 
   private openBatch(key: string, topic: string, waitStoreMsgOK: boolean): AccumulatedBatch {

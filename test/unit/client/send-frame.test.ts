@@ -5,7 +5,8 @@
 // path) decode the same, stay within sendFrameBytesMax, and carry each command's own
 // bornTimestamp (the per-millisecond digit cache), long and non-ASCII values included; that
 // SendBatcher hands a tick's frames over as one buffer, in order, large frames without copying
-// the body, and keeps order with a flush; and that FastUniqKeyGenerator keeps the reference
+// the body, and keeps order with a flush; that a full chunk is reused only after the transport
+// reported every part of it written, so no part still held is overwritten; and that FastUniqKeyGenerator keeps the reference
 // generator's format.
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import type { Connection } from '../../../src/remoting/connection.js';
 import { FastUniqKeyGenerator } from '../../../src/client/uniq-key.js';
 import { SerializeType } from '../../../src/protocol/command.js';
 import { decodeFrame } from '../../../src/protocol/frame.js';
+import { written } from '../../../src/remoting/write-hooks.js';
 import { uniqKeyTimestampMs } from '../../../src/protocol/message-id.js';
 
 const base = {
@@ -127,6 +129,38 @@ describe('SendBatcher', () => {
     expect(connection.writes).toHaveLength(4);
     await new Promise((resolve) => process.nextTick(resolve));
     expect(connection.writes).toHaveLength(4);
+  });
+
+  it('reuses a full chunk only once every part of it is reported written', () => {
+    const connection = new RecordingConnection();
+    const batcher = new SendBatcher(connection as unknown as Connection);
+    const body = Buffer.alloc(8 * 1024, 1);
+    let opaque = 0;
+    const send = (): void => {
+      const sent = new SendRequestCommand(new SendTemplate(base), 1_700_000_000_123, { WAIT: 'true' }, body);
+      sent.opaque = ++opaque;
+      batcher.write(sent);
+      batcher.flush();
+    };
+    // ~8.3 KiB frames: 31 fill the first 256 KiB chunk; the 32nd opens a second one.
+    for (let i = 0; i < 32; i++) send();
+    const firstChunkParts = connection.writes.slice(0, -1).map((frames) => frames[0] as Buffer);
+    const firstBuffer = firstChunkParts[0]?.buffer;
+    expect(firstChunkParts.every((part) => part.buffer === firstBuffer)).toBe(true);
+    expect(connection.writes.at(-1)?.[0]?.buffer).not.toBe(firstBuffer);
+    for (const part of firstChunkParts.slice(1)) written(part);
+    expect(batcher.spareCount).toBe(0);
+    const held = Buffer.from(firstChunkParts[0] as Buffer);
+    written(firstChunkParts[0] as Buffer);
+    expect(batcher.spareCount).toBe(1);
+    expect(held.equals(firstChunkParts[0] as Buffer)).toBe(true);
+    // Filling the second chunk moves on to the recycled first one.
+    const before = connection.writes.length;
+    for (let i = 0; i < 31; i++) send();
+    expect(connection.writes.slice(before).some((frames) => frames[0]?.buffer === firstBuffer)).toBe(true);
+    expect(batcher.spareCount).toBe(0);
+    expect(decodeAll(Buffer.concat(connection.writes.slice(before).flat())).map((d) => d.opaque))
+      .toEqual(Array.from({ length: 31 }, (_, i) => before + i + 1));
   });
 });
 
