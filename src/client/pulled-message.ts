@@ -13,10 +13,13 @@ import { MessageExt, MessageProperty } from './message.js';
  * used (the consumer's hot path; reference §3.1 for the layout). A pull answer carries
  * hundreds of records; a listener usually reads the body and a timestamp or two, so decoding
  * every record's topic, properties map, hosts and ids up front was most of the consumer's
- * CPU and garbage. Here the numbers are read at once (plain int loads), the body is a view of
- * the response buffer (inflated when compressed), and `topic`, `properties`, `msgId`,
- * `bornHost` and `storeHost` are accessors on the prototype that decode once and cache. The
- * values are exactly what the eager decoder gives (golden and property tests).
+ * CPU and garbage. Here the 32-bit numbers and the queue offset are read at once (plain int
+ * loads), the other 64-bit numbers (commitLogOffset, bornTimestamp, storeTimestamp,
+ * preparedTransactionOffset) when read (range-checked at once, so a bad record still fails
+ * the decode; no boxed double per message), the body is a view of the response buffer
+ * (inflated when compressed), and `topic`, `properties`, `msgId`, `bornHost` and `storeHost`
+ * are accessors on the prototype that decode once and cache. The values are exactly what the
+ * eager decoder gives (golden and property tests).
  *
  * The class does not extend MessageExt in TypeScript (Message's constructor defines `topic` and
  * `properties` as own data fields, which would hide the accessors); its prototype is linked to
@@ -49,6 +52,12 @@ function longAt(source: Buffer, position: number): number {
   return value;
 }
 
+/** Throws as `longAt` does when the 64-bit value at `position` is not a safe integer (read lazily later). */
+function checkLong(source: Buffer, position: number): void {
+  const high = int32At(source, position);
+  if (high >= 0x200000 || high < -0x200000) longAt(source, position);
+}
+
 /**
  * The message of the (validated, see `checkRecord`) record at `position` of `source`. Fields
  * are assigned in the same order for every message (keep it so: one hidden class).
@@ -60,14 +69,10 @@ class PulledMessage {
   declare brokerName: string;
   declare queueId: number;
   declare queueOffset: number;
-  declare commitLogOffset: number;
   declare storeSize: number;
   declare bodyCRC: number;
   declare sysFlag: number;
-  declare bornTimestamp: number;
-  declare storeTimestamp: number;
   declare reconsumeTimes: number;
-  declare preparedTransactionOffset: number;
   /** MessageExt's lazy offset message id slot (null: derive from storeHost and commitLogOffset). */
   declare offsetMsgIdText: string | null;
   declare private readonly source: Buffer;
@@ -83,6 +88,11 @@ class PulledMessage {
   declare private bornHostText: string | undefined;
   declare private storeHostText: string | undefined;
   declare private consumeStartTimeText: string | undefined;
+  /** Values assigned by the application; until then the 64-bit fields are read from the record. */
+  declare private commitLogOffsetValue: number | undefined;
+  declare private bornTimestampValue: number | undefined;
+  declare private storeTimestampValue: number | undefined;
+  declare private preparedTransactionOffsetValue: number | undefined;
   declare readonly offsetMsgId: string;
 
   constructor(source: Buffer, position: number, batch: PulledBatch) {
@@ -96,14 +106,14 @@ class PulledMessage {
     this.brokerName = batch.brokerName;
     this.queueId = int32At(source, position + RecordPosition.QUEUE_ID);
     this.queueOffset = longAt(source, position + RecordPosition.QUEUE_OFFSET);
-    this.commitLogOffset = longAt(source, position + RecordPosition.PHYSICAL_OFFSET);
     this.storeSize = int32At(source, position);
     this.bodyCRC = int32At(source, position + RecordPosition.BODY_CRC);
     this.sysFlag = sysFlag;
-    this.bornTimestamp = longAt(source, position + RecordPosition.BORN_TIMESTAMP);
-    this.storeTimestamp = longAt(source, position + storeTimestampPosition(sysFlag));
     this.reconsumeTimes = int32At(source, reconsumeAt);
-    this.preparedTransactionOffset = longAt(source, reconsumeAt + 4);
+    checkLong(source, position + RecordPosition.PHYSICAL_OFFSET);
+    checkLong(source, position + RecordPosition.BORN_TIMESTAMP);
+    checkLong(source, position + storeTimestampPosition(sysFlag));
+    checkLong(source, reconsumeAt + 4);
     this.offsetMsgIdText = null;
     this.source = source;
     this.position = position;
@@ -116,6 +126,45 @@ class PulledMessage {
     this.bornHostText = undefined;
     this.storeHostText = undefined;
     this.consumeStartTimeText = undefined;
+    this.commitLogOffsetValue = undefined;
+    this.bornTimestampValue = undefined;
+    this.storeTimestampValue = undefined;
+    this.preparedTransactionOffsetValue = undefined;
+  }
+
+  // The 64-bit numbers are read when used: no double boxed per message for fields most
+  // listeners never look at (a listener that does gets the same value every time).
+  get commitLogOffset(): number {
+    return this.commitLogOffsetValue ?? longAt(this.source, this.position + RecordPosition.PHYSICAL_OFFSET);
+  }
+
+  set commitLogOffset(value: number) {
+    this.commitLogOffsetValue = value;
+  }
+
+  get bornTimestamp(): number {
+    return this.bornTimestampValue ?? longAt(this.source, this.position + RecordPosition.BORN_TIMESTAMP);
+  }
+
+  set bornTimestamp(value: number) {
+    this.bornTimestampValue = value;
+  }
+
+  get storeTimestamp(): number {
+    return this.storeTimestampValue ?? longAt(this.source, this.position + storeTimestampPosition(this.sysFlag));
+  }
+
+  set storeTimestamp(value: number) {
+    this.storeTimestampValue = value;
+  }
+
+  get preparedTransactionOffset(): number {
+    return this.preparedTransactionOffsetValue
+      ?? longAt(this.source, this.position + reconsumeTimesPosition(this.sysFlag) + 4);
+  }
+
+  set preparedTransactionOffset(value: number) {
+    this.preparedTransactionOffsetValue = value;
   }
 
   get topic(): string {

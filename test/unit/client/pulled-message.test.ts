@@ -5,7 +5,8 @@
 // compared field by field, in every read order, with `toMessageExt` (the eager MessageExt) and
 // the protocol's DecodedRecord; writes to the lazy fields stick; CONSUME_START_TIME set before
 // or after the properties are read lands in the map; JSON shows the same fields as an eager
-// MessageExt; `tagsOf` reads TAGS without building the map; a malformed record still throws.
+// MessageExt; `tagsOf` reads TAGS without building the map; a malformed record still throws,
+// and so does one whose lazily read 64-bit numbers exceed 2^53; numbers written to them stick.
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { MessageExt, MessageProperty } from '../../../src/client/message.js';
@@ -13,7 +14,7 @@ import { decodePulledMessages, toMessageExt } from '../../../src/client/message-
 import { pulledProperty, tagsOf } from '../../../src/client/pulled-message.js';
 import { encodeRecord, type RecordFields } from '../../../src/protocol/record.js';
 import { decodeRecord } from '../../../src/protocol/record-decode.js';
-import { SysFlag } from '../../../src/protocol/record-layout.js';
+import { RecordPosition, SysFlag } from '../../../src/protocol/record-layout.js';
 
 const BASE: RecordFields = {
   topic: 'TopicTest', body: Buffer.from('hello'),
@@ -95,6 +96,23 @@ describe('lazily decoded pulled messages', () => {
     expect(message.properties['color']).toBe('red');
     expect(message.tags).toBe('TagZ');
     expect(tagsOf(message)).toBe('TagZ');
+  });
+
+  it('keep numbers written to the 64-bit fields read on use', () => {
+    const message = pulled()[0]!;
+    expect(message.bornTimestamp).toBe(BASE.bornTimestampMs);
+    message.commitLogOffset = 11;
+    message.bornTimestamp = 22;
+    message.storeTimestamp = 33;
+    message.preparedTransactionOffset = 44;
+    expect([message.commitLogOffset, message.bornTimestamp, message.storeTimestamp, message.preparedTransactionOffset])
+      .toEqual([11, 22, 33, 44]);
+  });
+
+  it('fail the decode of a record whose 64-bit numbers exceed 2^53, as the eager decoder does', () => {
+    const record = encodeRecord(BASE);
+    record.writeInt32BE(0x7fffffff, RecordPosition.BORN_TIMESTAMP);
+    expect(() => decodePulledMessages(record, 'broker-a', 0, 100, 'TopicTest')).toThrow(/2\^53/);
   });
 
   it('put CONSUME_START_TIME in the map whether it is set before or after the map is read', () => {
