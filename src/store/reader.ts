@@ -1,7 +1,10 @@
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import { assert } from '../common/assert.js';
 import { ErrorCode, PetrelError } from '../common/errors.js';
-import { MESSAGE_MAGIC, RecordPosition, storeTimestampPosition } from '../protocol/record-layout.js';
+import {
+  MESSAGE_MAGIC, RECORD_FIXED_BYTES_V4, RecordPosition, bodyLengthPosition, storeTimestampPosition,
+} from '../protocol/record-layout.js';
 import { FdCache, readCommitLog } from './commit-log.js';
 import type { StoreLayout } from './config.js';
 import { CQ_ENTRY_BYTES, QueueGeometry, entryPhysicalOffset, entrySize, entryTagsCode, queueDir } from './consume-queue.js';
@@ -9,7 +12,7 @@ import { type FileIo, nodeFileIo } from './file-io.js';
 import {
   INDEX_HEADER_BYTES, type IndexHeader, indexKeyHash, listIndexFiles, readIndexHeader, topicHashPrefix, walkIndexChain,
 } from './index-file.js';
-import { bodyCrc, indexKeysOf, readI64, recordFields } from './record-access.js';
+import { indexKeysOf, readI64, recordFields } from './record-access.js';
 import { Big, SharedState, SlotDirectory, Word } from './shared-state.js';
 import { TailCache } from './tail-cache.js';
 import {
@@ -456,9 +459,27 @@ function verifyRecord(buffer: Buffer, position: number, size: number, physicalOf
   if (buffer.readInt32BE(position + RecordPosition.MAGIC) !== MESSAGE_MAGIC) return false;
   if (readI64(buffer, position + RecordPosition.PHYSICAL_OFFSET) !== physicalOffset) return false;
   if (!checkCrc) return true;
-  const fields = recordFields(buffer, position, size);
-  if (fields === null) return false;
-  return bodyCrc(buffer, fields.bodyStart, fields.bodyEnd) === buffer.readInt32BE(position + RecordPosition.BODY_CRC);
+  return bodyCrcMatches(buffer, position, size);
+}
+
+/**
+ * The record's lengths are consistent (as `recordFields` checks them) and its body CRC is the
+ * stored one. Inline, without a fields object or a Buffer view per record: the crc runs over a
+ * plain Uint8Array view (300 -> 180 ns per 128 B record).
+ */
+function bodyCrcMatches(buffer: Buffer, position: number, size: number): boolean {
+  if (size < RECORD_FIXED_BYTES_V4) return false;
+  const end = position + size;
+  const bodyLengthAt = position + bodyLengthPosition(buffer.readInt32BE(position + RecordPosition.SYS_FLAG));
+  const bodyLength = buffer.readInt32BE(bodyLengthAt);
+  const bodyStart = bodyLengthAt + 4;
+  const bodyEnd = bodyStart + bodyLength;
+  if (bodyLength < 0 || bodyEnd + 3 > end) return false;
+  const topicEnd = bodyEnd + 1 + (buffer[bodyEnd] as number);
+  if (topicEnd + 2 > end) return false;
+  if (topicEnd + 2 + buffer.readUInt16BE(topicEnd) !== end) return false;
+  const crc = crc32(new Uint8Array(buffer.buffer, buffer.byteOffset + bodyStart, bodyLength));
+  return ((crc & 0x7fffffff) >>> 0) === buffer.readInt32BE(position + RecordPosition.BODY_CRC);
 }
 
 function recordHasKey(record: Buffer, topic: string, key: string): boolean {
