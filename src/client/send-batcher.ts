@@ -62,8 +62,9 @@ export class SendBatcher {
     }
     if (this.end + frameBytesMax > this.current.buffer.length) {
       this.flush();
-      this.retire(this.current);
+      const filled = this.current;
       this.current = { buffer: this.spare.pop() ?? Buffer.allocUnsafeSlow(SEND_BATCH_CHUNK_BYTES), partsHeld: 0, full: false };
+      this.retire(filled);
       this.start = 0;
       this.end = 0;
     }

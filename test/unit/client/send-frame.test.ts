@@ -162,6 +162,22 @@ describe('SendBatcher', () => {
     expect(decodeAll(Buffer.concat(connection.writes.slice(before).flat())).map((d) => d.opaque))
       .toEqual(Array.from({ length: 31 }, (_, i) => before + i + 1));
   });
+
+  it('recycles a chunk whose parts were all written before it filled up (a fast socket)', () => {
+    const connection = new RecordingConnection();
+    const batcher = new SendBatcher(connection as unknown as Connection);
+    const body = Buffer.alloc(8 * 1024, 2);
+    for (let opaque = 1; opaque <= 100; opaque++) {
+      const sent = new SendRequestCommand(new SendTemplate(base), 1_700_000_000_123, { WAIT: 'true' }, body);
+      sent.opaque = opaque;
+      batcher.write(sent);
+      batcher.flush();
+      written(connection.writes.at(-1)?.[0] ?? null);
+    }
+    const buffers = new Set(connection.writes.map((frames) => frames[0]?.buffer));
+    expect(buffers.size).toBe(2);
+    expect(decodeAll(Buffer.concat(connection.writes.flat().map((part) => Buffer.from(part)))).length).toBe(100);
+  });
 });
 
 describe('FastUniqKeyGenerator', () => {
