@@ -8,6 +8,7 @@ import type { PreparedMessage } from './send-encode.js';
 import { writeText } from './send-frame.js';
 import { SendResult } from './send-result.js';
 import type { SendSubject } from './send-call.js';
+import { put32 } from '../protocol/bytes.js';
 
 /**
  * Producer auto-batching (RocketMQ 5's `DefaultMQProducer.setAutoBatch` / ProduceAccumulator):
@@ -116,13 +117,6 @@ function entryPropertiesChars(properties: Readonly<Record<string, string>>): num
   return chars < 0 ? 0 : chars;
 }
 
-function writeInt32(target: Buffer, position: number, value: number): void {
-  target[position] = value >>> 24;
-  target[position + 1] = value >>> 16;
-  target[position + 2] = value >>> 8;
-  target[position + 3] = value;
-}
-
 /**
  * One batch being filled or in flight: the entries written so far, and per member its UNIQ_KEY
  * and its resolvers. It is the SendCall's subject (`topic`) and settles its members itself.
@@ -177,11 +171,11 @@ export class AccumulatedBatch implements SendSubject {
     }
     const propertiesBytes = position - propertiesStart;
     const entryBytes = position - start;
-    writeInt32(target, start, entryBytes);
-    writeInt32(target, start + 4, 0);
-    writeInt32(target, start + 8, 0);
-    writeInt32(target, start + 12, message.flag);
-    writeInt32(target, start + 16, body.length);
+    put32(target, start, entryBytes);
+    put32(target, start + 4, 0);
+    put32(target, start + 8, 0);
+    put32(target, start + 12, message.flag);
+    put32(target, start + 16, body.length);
     target[propertiesStart - 2] = propertiesBytes >>> 8;
     target[propertiesStart - 1] = propertiesBytes;
     this.bytes = position;

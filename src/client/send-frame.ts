@@ -2,6 +2,7 @@ import { assert } from '../common/assert.js';
 import { LanguageCode, PETREL_VERSION_ORDINAL, type RemotingCommand, SerializeType } from '../protocol/command.js';
 import { RequestCode } from '../protocol/request-code.js';
 import type { SendHeader } from './client-api.js';
+import { put32 } from '../protocol/bytes.js';
 
 /**
  * Fast SEND_MESSAGE_V2 / SEND_BATCH_MESSAGE framing for the producer's hot path. A send's header
@@ -148,13 +149,6 @@ function propertiesChars(properties: Readonly<Record<string, string>> | string):
   return chars < 0 ? 0 : chars;
 }
 
-function writeInt32(target: Buffer, position: number, value: number): void {
-  target[position] = value >>> 24;
-  target[position + 1] = value >>> 16;
-  target[position + 2] = value >>> 8;
-  target[position + 3] = value;
-}
-
 /**
  * The decimal text of the last bornTimestamp written: sends in the same millisecond (dozens at
  * load) copy its bytes instead of dividing a 41-bit number by ten 13 times (float division and
@@ -173,7 +167,7 @@ function writeBorn(target: Buffer, position: number, born: number): number {
   target[position] = 0;
   target[position + 1] = 1;
   target[position + 2] = 0x67; // 'g'
-  writeInt32(target, position + 3, digits);
+  put32(target, position + 3, digits);
   const start = position + 7;
   for (let index = 0; index < digits; index++) target[start + index] = bytes[index] as number;
   return start + digits;
@@ -205,14 +199,14 @@ export function writeSendFrame(command: SendRequestCommand, target: Buffer, star
   const propertiesEnd = typeof properties === 'string'
     ? position + target.write(properties, position, 'utf8')
     : writePropertiesMap(target, position, properties);
-  writeInt32(target, propertiesLengthAt, propertiesEnd - position);
+  put32(target, propertiesLengthAt, propertiesEnd - position);
   const body = command.body;
   const headerBytes = propertiesEnd - start - PREFIX_BYTES;
-  writeInt32(target, start, 4 + headerBytes + body.length);
-  writeInt32(target, start + 4, ((SerializeType.ROCKETMQ << 24) | headerBytes) >>> 0);
-  writeInt32(target, start + OPAQUE_POSITION, command.opaque | 0);
-  writeInt32(target, start + FLAG_POSITION, command.flag | 0);
-  writeInt32(target, start + EXT_LENGTH_POSITION, propertiesEnd - (start + EXT_LENGTH_POSITION) - 4);
+  put32(target, start, 4 + headerBytes + body.length);
+  put32(target, start + 4, ((SerializeType.ROCKETMQ << 24) | headerBytes) >>> 0);
+  put32(target, start + OPAQUE_POSITION, command.opaque | 0);
+  put32(target, start + FLAG_POSITION, command.flag | 0);
+  put32(target, start + EXT_LENGTH_POSITION, propertiesEnd - (start + EXT_LENGTH_POSITION) - 4);
   if (!withBody || body.length === 0) return propertiesEnd;
   return propertiesEnd + body.copy(target, propertiesEnd);
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { assert } from '../common/assert.js';
 import { type FileIo, readFully, writeFully } from './file-io.js';
 import { readI64, writeI64 } from './record-access.js';
+import { put32 } from '../protocol/bytes.js';
 
 /**
  * Index files for lookups by KEYS and UNIQ_KEY (reference §3.7): `index/<yyyyMMddHHmmssSSS>`,
@@ -21,14 +22,6 @@ import { readI64, writeI64 } from './record-access.js';
 export const INDEX_HEADER_BYTES = 40;
 export const INDEX_ENTRY_BYTES = 20;
 const SLOT_PAGE_SLOTS = 1024;
-
-/** Hot path (one index entry per key): plain byte stores, no Buffer range checks. */
-function writeI32(target: Uint8Array, position: number, value: number): void {
-  target[position] = value >>> 24;
-  target[position + 1] = value >>> 16;
-  target[position + 2] = value >>> 8;
-  target[position + 3] = value;
-}
 
 export function indexFileBytes(slotCount: number, entryCountMax: number): number {
   return INDEX_HEADER_BYTES + slotCount * 4 + entryCountMax * INDEX_ENTRY_BYTES;
@@ -217,10 +210,10 @@ export class IndexWriter {
     const previous = this.slots[slot] as number;
     const timeDiffSeconds = Math.max(0, Math.floor((storeTimestampMs - header.beginTimestamp) / 1000));
     const position = this.stagedCount * INDEX_ENTRY_BYTES;
-    writeI32(this.staged, position, keyHash);
+    put32(this.staged, position, keyHash);
     writeI64(this.staged, position + 4, physicalOffset);
-    writeI32(this.staged, position + 12, timeDiffSeconds);
-    writeI32(this.staged, position + 16, previous);
+    put32(this.staged, position + 12, timeDiffSeconds);
+    put32(this.staged, position + 16, previous);
     const entryNumber = header.indexCount + this.stagedCount;
     if (previous === 0) header.hashSlotCount++;
     this.slots[slot] = entryNumber;
