@@ -5,7 +5,7 @@ import { BATCH_ENTRY_FIXED_BYTES } from '../protocol/batch.js';
 import { MessageConst, SystemName } from '../protocol/message-const.js';
 import type { Message } from './message.js';
 import type { PreparedMessage } from './send-encode.js';
-import { writeText } from './send-frame.js';
+import { propertiesChars, writeText } from './send-frame.js';
 import { SendResult } from './send-result.js';
 import type { SendSubject } from './send-call.js';
 import { put32 } from '../protocol/bytes.js';
@@ -107,15 +107,6 @@ export function canBatch(message: Message, compressOverBytes: number): boolean {
   return !topic.startsWith(SystemName.RETRY_GROUP_TOPIC_PREFIX) && !topic.startsWith(SystemName.DLQ_GROUP_TOPIC_PREFIX);
 }
 
-/** UTF-16 units of the properties text without WAIT (the batch carries WAIT once). */
-function entryPropertiesChars(properties: Readonly<Record<string, string>>): number {
-  let chars = -1;
-  for (const name in properties) {
-    if (name === MessageConst.WAIT) continue;
-    chars += name.length + (properties[name] as string).length + 2;
-  }
-  return chars < 0 ? 0 : chars;
-}
 
 /**
  * One batch being filled or in flight: the entries written so far, and per member its UNIQ_KEY
@@ -256,8 +247,8 @@ export class SendAccumulator {
    * `totalBatchMaxBytes` fails through `failed` at once.
    */
   add(message: Message, uniqKey: string, timeoutMs: number, retries: number, done: SendDone, failed: SendFailed): boolean {
-    const propertiesChars = entryPropertiesChars(message.properties);
-    const propertiesBytesMax = 3 * propertiesChars;
+    // WAIT is left out: the batch carries it once.
+    const propertiesBytesMax = 3 * propertiesChars(message.properties, MessageConst.WAIT);
     const entryBytesMax = BATCH_ENTRY_FIXED_BYTES + message.body.length + propertiesBytesMax;
     if (entryBytesMax > this.options.batchMaxBytes || propertiesBytesMax > PROPERTIES_BYTES_MAX) return false;
     const waitStoreMsgOK = message.properties[MessageConst.WAIT] !== 'false';

@@ -141,11 +141,13 @@ function writePropertiesMap(target: Buffer, position: number, properties: Readon
   return at;
 }
 
-/** UTF-16 units of the properties text. */
-function propertiesChars(properties: Readonly<Record<string, string>> | string): number {
+/** UTF-16 units of the properties text, leaving out the property `without` if given. */
+export function propertiesChars(properties: Readonly<Record<string, string>> | string, without?: string): number {
   if (typeof properties === 'string') return properties.length;
   let chars = -1;
-  for (const name in properties) chars += name.length + (properties[name] as string).length + 2;
+  for (const name in properties) {
+    if (name !== without) chars += name.length + (properties[name] as string).length + 2;
+  }
   return chars < 0 ? 0 : chars;
 }
 
