@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE_MODULES := node_modules/.install-stamp
 
-.PHONY: help install build run test check lint typecheck bench bench-store soak clean bench-load bench-compare
+.PHONY: help install build run test check lint typecheck bench bench-store bench-store-floor soak clean bench-load bench-compare
 # The load generator's young generation (as RocketMQ's benchmark scripts set the JVM's -Xmn): a
 # window of thousands of in-flight sends otherwise survives every scavenge (docs/decisions.md).
 MQBENCH_NODE_FLAGS ?= --max-semi-space-size=64
@@ -43,6 +43,9 @@ bench: build     ## micro-benchmarks (tinybench); BENCH_LARGE=1 for the large in
 
 bench-store: build ## store append throughput vs the raw disk floor; ends with one JSON line
 	node dist/bench/store/store.bench.js
+
+bench-store-floor: build ## ceilings for bench-store's async1k/raw ratio: raw vs copy+write vs a bare ring pipeline
+	node dist/bench/store/copy-floor.bench.js
 
 bench-load: build ## OMB workloads through bin/mqbench: WORKLOADS=... DRIVERS=... (default: smoke on petrel-tcp)
 	node $(MQBENCH_NODE_FLAGS) dist/src/cli/mqbench.js run $(or $(WORKLOADS),bench/load/workloads/smoke-1-topic-128b.yaml) \
