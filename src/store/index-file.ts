@@ -59,6 +59,68 @@ export function indexKeyHashesOf(topic: string, uniqKey: string | undefined, key
 }
 
 /** Java hash of `topic + "#"`, the prefix every key hash of the topic continues from. */
+const PAIR_SEPARATOR = 2;
+const KEY_SEPARATOR = 0x20;
+/** `UNIQ_KEY\u0001` and `KEYS\u0001`: a property piece starting with one of them names an index key. */
+const UNIQ_KEY_PAIR = Buffer.from('UNIQ_KEY\u0001', 'latin1');
+const KEYS_PAIR = Buffer.from('KEYS\u0001', 'latin1');
+
+function startsWith(buffer: Uint8Array, position: number, end: number, prefix: Uint8Array): boolean {
+  if (end - position < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (buffer[position + i] !== prefix[i]) return false;
+  return true;
+}
+
+/**
+ * The store worker's index-key scan of one record's properties bytes [start, end): calls
+ * `sink(hash)` with |String.hashCode(topic + "#" + key)| for the UNIQ_KEY value and each
+ * non-empty space-separated KEYS token, in order, as record-access.ts `forEachIndexKeyHash`
+ * does (and tested equal), in one pass: a piece is matched by its first bytes and a key's
+ * value is hashed while it is scanned (no second walk over the piece); other pieces are only
+ * skipped to their separator. A non-ASCII key is hashed from its decoded string.
+ */
+export function scanIndexKeyHashes(
+  buffer: Buffer, start: number, end: number, prefixHash: number, sink: (keyHash: number) => void,
+): void {
+  let position = start;
+  while (position < end) {
+    const first = buffer[position];
+    if (first === 0x55 && startsWith(buffer, position, end, UNIQ_KEY_PAIR)) {
+      position = hashKeyTokens(buffer, position + UNIQ_KEY_PAIR.length, end, prefixHash, sink, false);
+    } else if (first === 0x4b && startsWith(buffer, position, end, KEYS_PAIR)) {
+      position = hashKeyTokens(buffer, position + KEYS_PAIR.length, end, prefixHash, sink, true);
+    } else {
+      while (position < end && buffer[position] !== PAIR_SEPARATOR) position++;
+    }
+    position++;
+  }
+}
+
+/** Hashes the value at `valueStart` up to its piece's end (split on spaces when `split`); returns the piece's end. */
+function hashKeyTokens(
+  buffer: Buffer, valueStart: number, end: number, prefixHash: number, sink: (keyHash: number) => void, split: boolean,
+): number {
+  let tokenStart = valueStart;
+  let hash = prefixHash;
+  let ascii = true;
+  let position = valueStart;
+  for (; position < end; position++) {
+    const byte = buffer[position] as number;
+    if (byte === PAIR_SEPARATOR) break;
+    if (split && byte === KEY_SEPARATOR) {
+      if (position > tokenStart) sink(ascii ? Math.abs(hash) : indexKeyHash(prefixHash, buffer.toString('utf8', tokenStart, position)));
+      tokenStart = position + 1;
+      hash = prefixHash;
+      ascii = true;
+      continue;
+    }
+    if (byte >= 0x80) ascii = false;
+    hash = (Math.imul(hash, 31) + byte) | 0;
+  }
+  if (position > tokenStart) sink(ascii ? Math.abs(hash) : indexKeyHash(prefixHash, buffer.toString('utf8', tokenStart, position)));
+  return position;
+}
+
 export function topicHashPrefix(topic: string): number {
   let hash = 0;
   for (let i = 0; i < topic.length; i++) hash = (Math.imul(hash, 31) + topic.charCodeAt(i)) | 0;

@@ -5,9 +5,9 @@ import { CommitLogFiles, writeBlank } from './commit-log.js';
 import type { StoreLayout } from './config.js';
 import { CQ_ENTRY_BYTES, QueueGeometry, WriteFdPool, queueDir, writeEntry } from './consume-queue.js';
 import type { FileIo } from './file-io.js';
-import { IndexWriter, indexKeyHash, topicHashPrefix } from './index-file.js';
+import { IndexWriter, indexKeyHash, scanIndexKeyHashes, topicHashPrefix } from './index-file.js';
 import {
-  encodeStoreHost, forEachIndexKeyHash, isTransactionSkipped, readI32, stampRecord, topicLengthPosition,
+  encodeStoreHost, isTransactionSkipped, readI32, stampRecord, topicLengthPosition,
 } from './record-access.js';
 import { Big, Health, type SharedState, Word } from './shared-state.js';
 import type { TailCache } from './tail-cache.js';
@@ -334,7 +334,7 @@ export class StoreWriter {
     this.indexPhysical = physicalOffset;
     this.indexTimestampMs = this.batchStoreTimestampMs;
     const start = propertiesLengthAt + 2;
-    forEachIndexKeyHash(batch, start, start + propertiesLength, state.hashPrefix, this.indexSink);
+    scanIndexKeyHashes(batch, start, start + propertiesLength, state.hashPrefix, this.indexSink);
   }
 
   private indexPhysical = 0;
