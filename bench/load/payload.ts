@@ -55,10 +55,17 @@ export class PayloadFactory {
 
   /** A payload stamped with `intendedSendTimeUs`: a released one, else fresh from the slab. */
   next(intendedSendTimeUs: number): Buffer {
-    const payload = this.free.pop() ?? this.carve();
+    const reused = this.free.pop();
+    if (reused !== undefined && this.templates.length === 1) {
+      // One template: a released payload still holds it and its magic (no driver writes into a
+      // payload), so only the stamp changes.
+      if (this.sizeBytes >= STAMP_BYTES) reused.writeDoubleBE(intendedSendTimeUs, 4);
+      return reused;
+    }
+    const payload = reused ?? this.carve();
     const template = this.templates[this.templateIndex]!;
     this.templateIndex = (this.templateIndex + 1) % this.templates.length;
-    template.copy(payload);
+    payload.set(template);
     if (this.sizeBytes >= STAMP_BYTES) {
       payload.writeUInt32BE(STAMP_MAGIC, 0);
       payload.writeDoubleBE(intendedSendTimeUs, 4);

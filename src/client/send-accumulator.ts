@@ -149,7 +149,8 @@ export class AccumulatedBatch implements SendSubject {
     const start = this.bytes;
     const body = message.body;
     const bodyStart = start + 20;
-    body.copy(target, bodyStart);
+    // TypedArray#set: a builtin memmove, cheaper for a small body than Buffer#copy's native call.
+    target.set(body, bodyStart);
     const propertiesStart = bodyStart + body.length + 2;
     let position = propertiesStart;
     const properties = message.properties;

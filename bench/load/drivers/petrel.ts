@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import {
   ConsumeConcurrentlyStatus, ConsumeFromWhere, LitePullConsumer, Message, Producer, PushConsumer, SendStatus,
 } from '../../../src/client/index.js';
-import type { MessageExt } from '../../../src/client/index.js';
+import type { MessageExt, SendResult } from '../../../src/client/index.js';
 import type {
   BenchmarkConsumer, BenchmarkDriver, BenchmarkProducer, ConsumerCallback, DriverConfig, DriverEnvironment,
   SendOptions, StartPosition,
@@ -80,18 +80,22 @@ class SendStatusError extends Error {
   readonly responseCode = -1;
 }
 
+function checkSendStatus(result: SendResult): void {
+  if (result.sendStatus !== SendStatus.SEND_OK) throw new SendStatusError(result.sendStatus);
+}
+
 class PetrelProducer implements BenchmarkProducer {
   constructor(private readonly producer: Producer, private readonly topic: string) {}
 
-  async send(payload: Buffer, options: SendOptions | undefined): Promise<void> {
-    const message = new Message({ topic: this.topic, body: payload });
+  send(payload: Buffer, options: SendOptions | undefined): Promise<void> {
+    const message = new Message(this.topic, payload);
     if (options !== undefined) {
       if (options.tag !== undefined) message.tags = options.tag;
       if (options.key !== undefined) message.keys = options.key;
       if (options.delayLevel !== undefined) message.delayTimeLevel = options.delayLevel;
     }
-    const result = await this.producer.send(message);
-    if (result.sendStatus !== SendStatus.SEND_OK) throw new SendStatusError(result.sendStatus);
+    // One reaction on the SDK's promise (no async function's own promise and resume).
+    return this.producer.send(message).then(checkSendStatus);
   }
 
   async close(): Promise<void> {

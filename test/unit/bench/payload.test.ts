@@ -1,7 +1,8 @@
 // Proves the payload stamp: the intended send time written into a payload reads back exactly,
 // payloads from one factory never share bytes (drivers may hold them until a later write), and
 // payloads too small for a stamp or not written by the harness read as unstamped; a released
-// payload is reused (restamped) and only a released one, so payloads in flight never share bytes.
+// payload is reused (restamped) and only a released one, so payloads in flight never share bytes,
+// and a reused payload carries the template whose turn it is (one template: the bytes it kept).
 import { describe, expect, it } from 'vitest';
 import { PayloadFactory, STAMP_BYTES, readStamp } from '../../../bench/load/payload.js';
 
@@ -46,5 +47,15 @@ describe('PayloadFactory', () => {
     expect(fourth.byteOffset === second.byteOffset && fourth.buffer === second.buffer).toBe(false);
     expect(readStamp(second)).toBe(2);
     expect(factory.freeCount).toBe(0);
+  });
+
+  it('refills a released payload from the template whose turn it is', () => {
+    const factory = new PayloadFactory([Buffer.alloc(16, 1), Buffer.alloc(16, 2)]);
+    const first = factory.next(1);
+    factory.release(first);
+    const second = factory.next(2);
+    expect(second.buffer === first.buffer && second.byteOffset === first.byteOffset).toBe(true);
+    expect(second[15]).toBe(2);
+    expect(readStamp(second)).toBe(2);
   });
 });

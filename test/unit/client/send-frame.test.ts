@@ -7,7 +7,7 @@
 // SendBatcher hands a tick's frames over as one buffer, in order, large frames without copying
 // the body, and keeps order with a flush; that a full chunk is reused only after the transport
 // reported every part of it written, so no part still held is overwritten; and that FastUniqKeyGenerator keeps the reference
-// generator's format.
+// generator's format, with each key's own millisecond (its per-millisecond cache included).
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { SendBatcher } from '../../../src/client/send-batcher.js';
@@ -190,5 +190,16 @@ describe('FastUniqKeyGenerator', () => {
     expect(first.slice(0, 28)).toBe(second.slice(0, 28));
     expect((Number.parseInt(second.slice(28), 16) - Number.parseInt(first.slice(28), 16) + 0x10000) % 0x10000).toBe(1);
     expect(uniqKeyTimestampMs(first, nowMs + 1)).toBe(nowMs);
+  });
+
+  it('carries each key\'s own millisecond when the time moves, across a month start too', () => {
+    const keys = new FastUniqKeyGenerator({ ipBytes: Uint8Array.from([10, 0, 0, 7]) });
+    const monthStartMs = new Date(2026, 10, 1).getTime();
+    const times = [monthStartMs - 2, monthStartMs - 1, monthStartMs - 1, monthStartMs, monthStartMs + 5, monthStartMs + 5, monthStartMs + 6];
+    for (const nowMs of times) {
+      const key = keys.next(nowMs);
+      expect(key).toMatch(/^0A000007[0-9A-F]{24}$/);
+      expect(uniqKeyTimestampMs(key, nowMs + 1)).toBe(nowMs);
+    }
   });
 });
