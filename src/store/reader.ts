@@ -61,8 +61,15 @@ export class StoreReader {
   private readonly entries = Buffer.alloc(ENTRY_CHUNK * CQ_ENTRY_BYTES);
   private readonly probe = Buffer.alloc(128);
   private readonly picked = new Picked();
-  /** Spans with gaps are read here first (allocated on the first one). */
-  private scratch: Buffer | null = null;
+  /**
+   * Plain (not shared) working memory, allocated on first use: a body area (`workBodyBytes`)
+   * followed by the span scratch (SPAN_BYTES_MAX, where spans with gaps are read first). A body
+   * bound for a shared slot is assembled in the body area and copied to the slot once: copies
+   * into shared memory cost ~2 x per call, and a gap span's records are then moved with
+   * copyWithin (no view per record).
+   */
+  private work: Buffer | null = null;
+  private workBodyBytes = 0;
   /** Records skipped because they failed verification. */
   corruptRecordCount = 0;
 
@@ -172,7 +179,8 @@ export class StoreReader {
    * records after it are moved down over.
    */
   private assemble(picked: Picked, filter?: MessageFilter, target?: Buffer): { body: Buffer; count: number } {
-    const body = target !== undefined && picked.bytes <= target.length ? target.subarray(0, picked.bytes) : Buffer.alloc(picked.bytes);
+    const toTarget = target !== undefined && picked.bytes <= target.length;
+    const body = toTarget ? this.workspace(target.length).subarray(0, picked.bytes) : Buffer.alloc(picked.bytes);
     const matchRecord = filter?.matchRecord;
     let position = 0;
     let placedAt = 0;
@@ -199,7 +207,20 @@ export class StoreReader {
       }
       first = end;
     }
+    if (toTarget) {
+      target.set(body.subarray(0, position));
+      return { body: target.subarray(0, position), count };
+    }
     return { body: position === body.length ? body : body.subarray(0, position), count };
+  }
+
+  /** The working memory with a body area of at least `bodyBytes` (reallocated only here). */
+  private workspace(bodyBytes: number): Buffer {
+    if (this.work === null || this.workBodyBytes < bodyBytes) {
+      this.workBodyBytes = bodyBytes;
+      this.work = Buffer.alloc(bodyBytes + SPAN_BYTES_MAX);
+    }
+    return this.work;
   }
 
   /**
@@ -226,7 +247,8 @@ export class StoreReader {
   /**
    * Reads the records [first, end) of a span back to back into `target` at `position`: one copy
    * from the tail cache or one pread, into `target` directly when they are contiguous, else into
-   * the scratch buffer and from there record by record. NONE when the span could not be read
+   * the scratch area and from there record by record (copyWithin when `target` is the body
+   * area of the same working memory). NONE when the span could not be read
    * (its records are then read one by one).
    */
   private readSpan(picked: Picked, first: number, end: number, target: Buffer, position: number): SpanSource {
@@ -237,15 +259,17 @@ export class StoreReader {
     let recordBytes = 0;
     for (let i = first; i < end; i++) recordBytes += picked.sizes[i] as number;
     if (recordBytes === spanBytes) return this.readRange(start, spanBytes, target, position);
-    this.scratch ??= Buffer.alloc(SPAN_BYTES_MAX);
-    const scratch = this.scratch;
-    const source = this.readRange(start, spanBytes, scratch, 0);
+    const work = this.workspace(0);
+    const scratchAt = this.workBodyBytes;
+    const source = this.readRange(start, spanBytes, work, scratchAt);
     if (source === SpanSource.NONE) return source;
-    let at = position;
+    const inWork = target.buffer === work.buffer;
+    let at = inWork ? target.byteOffset - work.byteOffset + position : position;
     for (let i = first; i < end; i++) {
-      const from = (picked.physical[i] as number) - start;
+      const from = scratchAt + (picked.physical[i] as number) - start;
       const size = picked.sizes[i] as number;
-      scratch.copy(target, at, from, from + size);
+      if (inWork) work.copyWithin(at, from, from + size);
+      else work.copy(target, at, from, from + size);
       at += size;
     }
     return source;

@@ -4,6 +4,9 @@
 // from the tail cache) returns exactly the records that reading them one by one returns, in
 // order; a record corrupted on disk is left out (and counted) while the rest of its span is
 // returned intact; and a record filter that rejects some records compacts the body correctly.
+// Each case runs twice: the body in a buffer of its own, and the body assembled for a shared
+// slot (a `target` over a SharedArrayBuffer, as a dispatch worker passes: assembled in the
+// reader's working memory, then copied there); a slot body must start at the slot.
 import { mkdtempSync, openSync, closeSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,13 +43,22 @@ function records(body: Buffer): Array<{ id: number; bytes: Buffer; physicalOffse
   return decodeRecords(body).map((record) => ({ id: record.body.readUInt32BE(0), bytes: record.bytes, physicalOffset: record.physicalOffset }));
 }
 
+/** A shared body slot large enough for 64 of these records. */
+const SLOT_BYTES = 32 * 1024;
+let slot: Buffer | undefined;
+
 function pullAll(reader: StoreReader, queueId: number, filter?: { matchRecord(record: Buffer): boolean }): Array<{ id: number; bytes: Buffer; physicalOffset: number }> {
   const out: Array<{ id: number; bytes: Buffer; physicalOffset: number }> = [];
   let queueOffset = 0;
   for (;;) {
-    const got = reader.getMessages('T', queueId, queueOffset, 64, 1 << 20, filter);
+    const got = reader.getMessages('T', queueId, queueOffset, 64, 1 << 20, filter, slot);
     if (got.nextBeginOffset === queueOffset) break;
-    out.push(...records(got.body));
+    if (slot !== undefined && got.messageCount > 0) {
+      expect(got.body.buffer).toBe(slot.buffer);
+      expect(got.body.byteOffset).toBe(slot.byteOffset);
+    }
+    // A slot is overwritten by the next pull: keep a copy of what this one returned.
+    out.push(...records(Buffer.from(got.body)));
     queueOffset = got.nextBeginOffset;
     if (queueOffset >= reader.maxOffset('T', queueId)) break;
   }
@@ -57,7 +69,9 @@ function open(): StoreEngine {
   return StoreEngine.open(testMinStoreConfig(dir, { mappedFileSizeCommitLog: SEGMENT_BYTES }), silentLogger, new FakeClock(1));
 }
 
-describe('StoreReader span reads', () => {
+describe.each([['a body of its own', false], ['a shared slot body', true]])('StoreReader span reads, %s', (_name, shared) => {
+  beforeEach(() => { slot = shared ? Buffer.from(new SharedArrayBuffer(SLOT_BYTES)) : undefined; });
+
   it('returns what record-by-record reads return, across segments, files and the tail cache', () => {
     const engine = open();
     fill(engine);
