@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { crc32 } from 'node:zlib';
 import { assert } from '../common/assert.js';
 import { ErrorCode, PetrelError } from '../common/errors.js';
 import {
@@ -12,7 +11,7 @@ import { type FileIo, nodeFileIo } from './file-io.js';
 import {
   INDEX_HEADER_BYTES, type IndexHeader, indexKeyHash, listIndexFiles, readIndexHeader, topicHashPrefix, walkIndexChain,
 } from './index-file.js';
-import { indexKeysOf, readI64, recordFields } from './record-access.js';
+import { bodyCrc, indexKeysOf, readI64, recordFields } from './record-access.js';
 import { Big, SharedState, SlotDirectory, Word } from './shared-state.js';
 import { TailCache } from './tail-cache.js';
 import {
@@ -488,8 +487,8 @@ function verifyRecord(buffer: Buffer, position: number, size: number, physicalOf
 
 /**
  * The record's lengths are consistent (as `recordFields` checks them) and its body CRC is the
- * stored one. Inline, without a fields object or a Buffer view per record: the crc runs over a
- * plain Uint8Array view (300 -> 180 ns per 128 B record).
+ * stored one. Inline, without a fields object or a Buffer view per record (300 -> 180 ns per
+ * 128 B record); `bodyCrc` checksums small bodies in JS without a view at all.
  */
 function bodyCrcMatches(buffer: Buffer, position: number, size: number): boolean {
   if (size < RECORD_FIXED_BYTES_V4) return false;
@@ -502,8 +501,7 @@ function bodyCrcMatches(buffer: Buffer, position: number, size: number): boolean
   const topicEnd = bodyEnd + 1 + (buffer[bodyEnd] as number);
   if (topicEnd + 2 > end) return false;
   if (topicEnd + 2 + buffer.readUInt16BE(topicEnd) !== end) return false;
-  const crc = crc32(new Uint8Array(buffer.buffer, buffer.byteOffset + bodyStart, bodyLength));
-  return ((crc & 0x7fffffff) >>> 0) === buffer.readInt32BE(position + RecordPosition.BODY_CRC);
+  return bodyCrc(buffer, bodyStart, bodyEnd) === buffer.readInt32BE(position + RecordPosition.BODY_CRC);
 }
 
 function recordHasKey(record: Buffer, topic: string, key: string): boolean {
