@@ -1,10 +1,10 @@
-import { crc32 } from 'node:zlib';
 import { assert } from '../../common/assert.js';
 import { PROPERTIES_BYTES_MAX } from '../../common/limits.js';
 import { BATCH_ENTRY_FIXED_BYTES } from '../../protocol/batch.js';
 import { put16, put32, putLong, utf8Length, writeUtf8 } from '../../protocol/bytes.js';
 import { MessageConst } from '../../protocol/message-const.js';
 import { MESSAGE_MAGIC, RecordPosition, SysFlag, bodyLengthPosition } from '../../protocol/record-layout.js';
+import { bodyCrcOf } from './send-crc.js';
 import { javaStringHashCode } from './tag-filter.js';
 
 /**
@@ -206,6 +206,8 @@ export function encodeBatchRecords(body: Buffer, count: number, fields: BatchRec
   // Per record beyond the entry's body and properties: fixed part, topic, lengths, two separators, the suffix.
   const overheadBytes = bodyStart + 1 + topicBytes + 2 + 2 + suffix.batch.length + suffix.cluster.length;
   const out = recordsBuffer(body.length + count * overheadBytes);
+  const head = headTemplate(fields, bodyStart);
+  const topicBlock = topicBlockOf(fields.topic, topicBytes);
   const tagsCodes = new Array<number>(count);
   const scan = newScan();
   let position = 0;
@@ -224,18 +226,18 @@ export function encodeBatchRecords(body: Buffer, count: number, fields: BatchRec
     const refused = refusalOf(scan, suffix.batchScan);
     if (refused !== null) return { kind: 'illegal', remark: refused };
     const recordAt = position;
-    writeFixedPart(out, recordAt, fields, body.readInt32BE(entryAt + 12), bodyBytes);
-    put32(out, recordAt + RecordPosition.BODY_CRC, crc32(body.subarray(entryBodyAt, entryBodyAt + bodyBytes)) & 0x7fffffff);
-    position = recordAt + bodyStart;
-    position += body.copy(out, position, entryBodyAt, entryBodyAt + bodyBytes);
-    out[position++] = topicBytes;
-    position += writeUtf8(out, fields.topic, position);
+    out.set(head, recordAt);
+    put32(out, recordAt + RecordPosition.FLAG, body.readInt32BE(entryAt + 12));
+    put32(out, recordAt + bodyStart - 4, bodyBytes);
+    put32(out, recordAt + RecordPosition.BODY_CRC, bodyCrcOf(body, entryBodyAt, entryBodyAt + bodyBytes));
+    position = copyBytes(body, entryBodyAt, entryBodyAt + bodyBytes, out, recordAt + bodyStart);
+    position = copyBytes(topicBlock, 0, topicBlock.length, out, position);
     const propertiesLengthAt = position;
     position += 2;
     const textStart = position;
     position = scan.dropped
       ? copyKept(body, propertiesAt, propertiesEnd, out, position)
-      : position + body.copy(out, position, propertiesAt, propertiesEnd);
+      : copyBytes(body, propertiesAt, propertiesEnd, out, position);
     position = appendPairs(out, textStart, position, suffix.batch);
     position = appendPairs(out, textStart, position, suffix.cluster);
     const propertiesBytes = position - textStart;
@@ -253,7 +255,18 @@ function appendPairs(out: Buffer, textStart: number, end: number, pairs: Buffer)
   if (pairs.length === 0) return end;
   let position = end;
   if (position > textStart && out[position - 1] !== SEPARATOR) out[position++] = SEPARATOR;
-  return position + pairs.copy(out, position);
+  return copyBytes(pairs, 0, pairs.length, out, position);
+}
+
+/** Copies below this many bytes are a JS loop: Buffer.copy's checks and view cost more for them. */
+const SMALL_COPY_BYTES = 64;
+
+/** Copies source[start, end) to out at `at`; returns the end position in `out`. */
+function copyBytes(source: Buffer, start: number, end: number, out: Buffer, at: number): number {
+  const length = end - start;
+  if (length >= SMALL_COPY_BYTES) return at + source.copy(out, at, start, end);
+  for (let index = 0; index < length; index++) out[at + index] = source[start + index] as number;
+  return at + length;
 }
 
 /** The last valid TAGS wins: the batch-level one (appended after the entry's) if it has one. */
@@ -263,19 +276,27 @@ function tagsCodeOf(body: Buffer, scan: Scan, suffix: Suffix): number {
   return scan.tagsStart >= 0 ? hashOf(body, scan.tagsStart, scan.tagsEnd) : 0;
 }
 
-/** Everything before the body but TOTALSIZE and BODYCRC; store-stamped fields zero. */
-function writeFixedPart(out: Buffer, at: number, fields: BatchRecordFields, flag: number, bodyBytes: number): void {
+/**
+ * One request's record head (everything before the body) with FLAG, BODYCRC, BODYLEN and
+ * TOTALSIZE left zero for each record to fill; store-stamped fields zero. One template per
+ * batch, copied per record in one native call.
+ */
+function headTemplate(fields: BatchRecordFields, bodyStart: number): Buffer {
   const sysFlag = fields.sysFlag;
-  put32(out, at + RecordPosition.MAGIC, MESSAGE_MAGIC);
-  put32(out, at + RecordPosition.QUEUE_ID, fields.queueId);
-  put32(out, at + RecordPosition.FLAG, flag);
-  for (let position = at + RecordPosition.QUEUE_OFFSET; position < at + RecordPosition.SYS_FLAG; position++) out[position] = 0;
-  put32(out, at + RecordPosition.SYS_FLAG, sysFlag);
-  putLong(out, at + RecordPosition.BORN_TIMESTAMP, fields.bornTimestampMs);
-  out.set(fields.bornHost, at + RecordPosition.BORN_HOST);
-  const reconsumeAt = at + bodyLengthPosition(sysFlag) - 12;
-  for (let position = at + RecordPosition.BORN_HOST + fields.bornHost.length; position < reconsumeAt; position++) out[position] = 0;
-  put32(out, reconsumeAt, fields.reconsumeTimes);
-  for (let position = reconsumeAt + 4; position < reconsumeAt + 12; position++) out[position] = 0;
-  put32(out, reconsumeAt + 12, bodyBytes);
+  const head = Buffer.alloc(bodyStart);
+  put32(head, RecordPosition.MAGIC, MESSAGE_MAGIC);
+  put32(head, RecordPosition.QUEUE_ID, fields.queueId);
+  put32(head, RecordPosition.SYS_FLAG, sysFlag);
+  putLong(head, RecordPosition.BORN_TIMESTAMP, fields.bornTimestampMs);
+  head.set(fields.bornHost, RecordPosition.BORN_HOST);
+  put32(head, bodyLengthPosition(sysFlag) - 12, fields.reconsumeTimes);
+  return head;
+}
+
+/** TOPICLEN then the topic's bytes, as every record of the batch has them after the body. */
+function topicBlockOf(topic: string, topicBytes: number): Buffer {
+  const block = Buffer.alloc(1 + topicBytes);
+  block[0] = topicBytes;
+  writeUtf8(block, topic, 1);
+  return block;
 }
