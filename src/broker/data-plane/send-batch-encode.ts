@@ -1,7 +1,7 @@
 import { assert } from '../../common/assert.js';
 import { PROPERTIES_BYTES_MAX } from '../../common/limits.js';
 import { BATCH_ENTRY_FIXED_BYTES } from '../../protocol/batch.js';
-import { put16, put32, putLong, utf8Length, writeUtf8 } from '../../protocol/bytes.js';
+import { int16At, int32At, put16, put32, putLong, utf8Length, writeUtf8 } from '../../protocol/bytes.js';
 import { MessageConst } from '../../protocol/message-const.js';
 import { MESSAGE_MAGIC, RecordPosition, SysFlag, bodyLengthPosition } from '../../protocol/record-layout.js';
 import { bodyCrcOf } from './send-crc.js';
@@ -90,30 +90,51 @@ function refusalOf(scan: Scan, batchScan: Scan): string | null {
   return transaction === 1 ? 'batch message does not support transaction' : null;
 }
 
-/** Scans properties bytes [start, end) for WAIT/CLUSTER (dropped), TAGS, DELAY, TRAN_MSG. */
+/** First bytes of the names scanPieces acts on: W(AIT), C(LUSTER), T(AGS / RAN_MSG), D(ELAY). */
+function actedOn(first: number | undefined): boolean {
+  return first === 0x57 || first === 0x43 || first === 0x54 || first === 0x44;
+}
+
+/**
+ * Scans properties bytes [start, end) for WAIT/CLUSTER (dropped), TAGS, DELAY, TRAN_MSG, in
+ * one JS pass (a native indexOf per piece cost more than the bytes of these short texts): a
+ * piece whose first byte starts none of those names is only skipped to its separator.
+ */
 function scanProperties(bytes: Buffer, start: number, end: number, scan: Scan): void {
   let pieceStart = start;
   while (pieceStart < end) {
-    let pieceEnd = bytes.indexOf(SEPARATOR, pieceStart);
-    if (pieceEnd < 0 || pieceEnd > end) pieceEnd = end;
-    let nameEnd = pieceStart;
-    while (nameEnd < pieceEnd && bytes[nameEnd] !== NAME_VALUE) nameEnd++;
-    if (nameEnd < pieceEnd) {
-      if (matches(bytes, pieceStart, nameEnd, NAME_WAIT) || matches(bytes, pieceStart, nameEnd, NAME_CLUSTER)) {
-        scan.dropped = true;
-      } else if (nameEnd > pieceStart && nameEnd < pieceEnd - 1) {
-        const valueStart = nameEnd + 1;
-        if (matches(bytes, pieceStart, nameEnd, NAME_TAGS)) {
-          scan.tagsStart = valueStart;
-          scan.tagsEnd = pieceEnd;
-        } else if (matches(bytes, pieceStart, nameEnd, NAME_DELAY)) {
-          scan.delay = Number.parseInt(bytes.toString('utf8', valueStart, pieceEnd), 10) > 0 ? 1 : 0;
-        } else if (matches(bytes, pieceStart, nameEnd, NAME_TRAN_MSG)) {
-          scan.transaction = matches(bytes, valueStart, pieceEnd, VALUE_TRUE) ? 1 : 0;
-        }
-      }
+    let pieceEnd = pieceStart;
+    if (!actedOn(bytes[pieceStart])) {
+      while (pieceEnd < end && bytes[pieceEnd] !== SEPARATOR) pieceEnd++;
+      pieceStart = pieceEnd + 1;
+      continue;
     }
+    let nameEnd = -1;
+    for (; pieceEnd < end; pieceEnd++) {
+      const byte = bytes[pieceEnd];
+      if (byte === SEPARATOR) break;
+      if (byte === NAME_VALUE && nameEnd < 0) nameEnd = pieceEnd;
+    }
+    if (nameEnd >= 0) scanPair(bytes, pieceStart, nameEnd, pieceEnd, scan);
     pieceStart = pieceEnd + 1;
+  }
+}
+
+/** One name/value pair (name [pieceStart, nameEnd), value (nameEnd, pieceEnd)). */
+function scanPair(bytes: Buffer, pieceStart: number, nameEnd: number, pieceEnd: number, scan: Scan): void {
+  if (matches(bytes, pieceStart, nameEnd, NAME_WAIT) || matches(bytes, pieceStart, nameEnd, NAME_CLUSTER)) {
+    scan.dropped = true;
+    return;
+  }
+  if (nameEnd === pieceStart || nameEnd >= pieceEnd - 1) return;
+  const valueStart = nameEnd + 1;
+  if (matches(bytes, pieceStart, nameEnd, NAME_TAGS)) {
+    scan.tagsStart = valueStart;
+    scan.tagsEnd = pieceEnd;
+  } else if (matches(bytes, pieceStart, nameEnd, NAME_DELAY)) {
+    scan.delay = Number.parseInt(bytes.toString('utf8', valueStart, pieceEnd), 10) > 0 ? 1 : 0;
+  } else if (matches(bytes, pieceStart, nameEnd, NAME_TRAN_MSG)) {
+    scan.transaction = matches(bytes, valueStart, pieceEnd, VALUE_TRUE) ? 1 : 0;
   }
 }
 
@@ -163,11 +184,11 @@ export function countBatchEntries(body: Buffer): number | string {
   while (position < body.length) {
     const available = body.length - position;
     if (available < BATCH_ENTRY_FIXED_BYTES) return `batch body: truncated entry at ${position}`;
-    const totalSize = body.readInt32BE(position);
+    const totalSize = int32At(body, position);
     if (totalSize < BATCH_ENTRY_FIXED_BYTES || totalSize > available) return `batch body: entry size ${totalSize} at ${position} out of range`;
-    const bodyBytes = body.readInt32BE(position + 16);
+    const bodyBytes = int32At(body, position + 16);
     if (bodyBytes < 0 || bodyBytes > totalSize - BATCH_ENTRY_FIXED_BYTES) return `batch body: body length ${bodyBytes} at ${position} out of range`;
-    const propertiesBytes = body.readInt16BE(position + 20 + bodyBytes);
+    const propertiesBytes = int16At(body, position + 20 + bodyBytes);
     if (propertiesBytes < 0 || BATCH_ENTRY_FIXED_BYTES + bodyBytes + propertiesBytes !== totalSize) {
       return `batch body: properties length ${propertiesBytes} does not end the entry at ${position}`;
     }
@@ -213,8 +234,8 @@ export function encodeBatchRecords(body: Buffer, count: number, fields: BatchRec
   let position = 0;
   let entryAt = 0;
   for (let index = 0; index < count; index++) {
-    const entryBytes = body.readInt32BE(entryAt);
-    const bodyBytes = body.readInt32BE(entryAt + 16);
+    const entryBytes = int32At(body, entryAt);
+    const bodyBytes = int32At(body, entryAt + 16);
     const entryBodyAt = entryAt + 20;
     const propertiesAt = entryBodyAt + bodyBytes + 2;
     const propertiesEnd = entryAt + entryBytes;
@@ -227,7 +248,7 @@ export function encodeBatchRecords(body: Buffer, count: number, fields: BatchRec
     if (refused !== null) return { kind: 'illegal', remark: refused };
     const recordAt = position;
     out.set(head, recordAt);
-    put32(out, recordAt + RecordPosition.FLAG, body.readInt32BE(entryAt + 12));
+    put32(out, recordAt + RecordPosition.FLAG, int32At(body, entryAt + 12));
     put32(out, recordAt + bodyStart - 4, bodyBytes);
     put32(out, recordAt + RecordPosition.BODY_CRC, bodyCrcOf(body, entryBodyAt, entryBodyAt + bodyBytes));
     position = copyBytes(body, entryBodyAt, entryBodyAt + bodyBytes, out, recordAt + bodyStart);
