@@ -4,7 +4,7 @@ import { BATCH_ENTRY_FIXED_BYTES } from '../../protocol/batch.js';
 import { int16At, int32At, put16, put32, putLong, utf8Length, writeUtf8 } from '../../protocol/bytes.js';
 import { MessageConst } from '../../protocol/message-const.js';
 import { MESSAGE_MAGIC, RecordPosition, SysFlag, bodyLengthPosition } from '../../protocol/record-layout.js';
-import { bodyCrcOf } from './send-crc.js';
+import { bodyCrc } from '../../store/record-access.js';
 import { javaStringHashCode } from './tag-filter.js';
 
 /**
@@ -250,7 +250,7 @@ export function encodeBatchRecords(body: Buffer, count: number, fields: BatchRec
     out.set(head, recordAt);
     put32(out, recordAt + RecordPosition.FLAG, int32At(body, entryAt + 12));
     put32(out, recordAt + bodyStart - 4, bodyBytes);
-    put32(out, recordAt + RecordPosition.BODY_CRC, bodyCrcOf(body, entryBodyAt, entryBodyAt + bodyBytes));
+    put32(out, recordAt + RecordPosition.BODY_CRC, bodyCrc(body, entryBodyAt, entryBodyAt + bodyBytes));
     position = copyBytes(body, entryBodyAt, entryBodyAt + bodyBytes, out, recordAt + bodyStart);
     position = copyBytes(topicBlock, 0, topicBlock.length, out, position);
     const propertiesLengthAt = position;
