@@ -4,6 +4,7 @@ import type { ConfigOf } from '../common/config/schema.js';
 import { booleanKey, numberKey, stringKey } from '../common/config/schema.js';
 import { defaultLogDir } from '../common/log.js';
 import { expandHome } from '../store/config.js';
+import { PULL_BODY_BYTES_MAX, PULL_MESSAGES_MAX } from './data-plane/bounds.js';
 import { storeSchemaKeys } from './store-config-keys.js';
 
 /**
@@ -70,6 +71,13 @@ export const brokerSchema = {
   waitTimeMillsInSendQueue: numberKey(200, 'ms a send may wait before SYSTEM_BUSY', { min: 1 }),
   sendThreadPoolQueueCapacity: numberKey(10_000, 'sends that may wait for the store, per I/O thread', {
     min: 1, max: 1_000_000,
+  }),
+  maxTransferBytesOnMessageInMemory: numberKey(PULL_BODY_BYTES_MAX,
+    'bytes per pull body at most (at least one whole message); sizes the I/O threads\' body slots', {
+      min: 1024, max: 16 * 1024 * 1024,
+    }),
+  maxTransferCountOnMessageInMemory: numberKey(PULL_MESSAGES_MAX, 'messages per pull at most (RocketMQ: 32)', {
+    min: 1, max: 65_536,
   }),
   waitTimeMillsInPullQueue: numberKey(5000, 'ms a pull may wait before SYSTEM_BUSY', { min: 1 }),
   storeReplyMessageEnable: booleanKey(true, 'store request/reply messages'),

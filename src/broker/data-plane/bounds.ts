@@ -18,12 +18,17 @@ export const PULL_HOLD_COUNT_MAX = 100_000;
 /** Deadline sweep for held pulls: a held pull answers at most this late. */
 export const PULL_HOLD_SWEEP_MS = 50;
 
-/** Messages per pull, whatever `maxMsgNums` says (RocketMQ caps a transfer the same way). */
+/**
+ * Messages per pull, whatever `maxMsgNums` says: the default of the broker key
+ * maxTransferCountOnMessageInMemory (RocketMQ's default is 32; Petrel's clients and the load
+ * harness ask for up to 1024 per pull, as large as the peers' batches).
+ */
 export const PULL_MESSAGES_MAX = 1024;
 
 /**
- * Bytes per pull body. RocketMQ stops an in-memory transfer at 256 KiB (maxTransferBytesOnMessageInMemory)
- * unless one message is larger; we keep whole records, so one large message may exceed it.
+ * Bytes per pull body: the default of the broker key maxTransferBytesOnMessageInMemory (RocketMQ's
+ * 256 KiB), also the size of an I/O thread's pull body slots. A pull stops before it unless one
+ * message is larger; we keep whole records, so one large message may exceed it.
  */
 export const PULL_BODY_BYTES_MAX = 256 * 1024;
 

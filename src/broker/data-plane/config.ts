@@ -1,5 +1,6 @@
 import { assert } from '../../common/assert.js';
 import { parseDelayLevels } from '../../store/config.js';
+import { PULL_BODY_BYTES_MAX, PULL_MESSAGES_MAX } from './bounds.js';
 
 /**
  * The part of the broker config the data plane reads, derived once on the main thread and
@@ -30,12 +31,20 @@ export interface DataPlaneConfig {
   readonly brokerFastFailureEnable: boolean;
   /** Sends that may wait per I/O thread. */
   readonly sendThreadPoolQueueCapacity: number;
+  /** Bytes per pull body at most (at least one whole record); also the size of a pull body slot. */
+  readonly maxTransferBytesOnMessageInMemory: number;
+  /** Messages per pull at most. */
+  readonly maxTransferCountOnMessageInMemory: number;
 }
 
 /** The broker config keys `dataPlaneConfigFrom` reads (a structural subset of BrokerConfig). */
-export type DataPlaneConfigSource = Omit<DataPlaneConfig, 'storeHostIp' | 'storeHostPort' | 'delayLevelsMs'> & {
+export type DataPlaneConfigSource = Omit<DataPlaneConfig,
+  'storeHostIp' | 'storeHostPort' | 'delayLevelsMs' | 'maxTransferBytesOnMessageInMemory' | 'maxTransferCountOnMessageInMemory'> & {
   readonly listenPort: number;
   readonly messageDelayLevel: string;
+  /** Absent: the schema's defaults (PULL_BODY_BYTES_MAX, PULL_MESSAGES_MAX). */
+  readonly maxTransferBytesOnMessageInMemory?: number;
+  readonly maxTransferCountOnMessageInMemory?: number;
 };
 
 export function dataPlaneConfigFrom(source: DataPlaneConfigSource, brokerIp: string, listenPort = source.listenPort): DataPlaneConfig {
@@ -61,5 +70,7 @@ export function dataPlaneConfigFrom(source: DataPlaneConfigSource, brokerIp: str
     waitTimeMillsInSendQueue: source.waitTimeMillsInSendQueue,
     brokerFastFailureEnable: source.brokerFastFailureEnable,
     sendThreadPoolQueueCapacity: source.sendThreadPoolQueueCapacity,
+    maxTransferBytesOnMessageInMemory: source.maxTransferBytesOnMessageInMemory ?? PULL_BODY_BYTES_MAX,
+    maxTransferCountOnMessageInMemory: source.maxTransferCountOnMessageInMemory ?? PULL_MESSAGES_MAX,
   });
 }

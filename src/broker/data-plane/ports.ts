@@ -45,6 +45,8 @@ export interface GetMessagesQuery {
   readonly queueId: number;
   readonly queueOffset: number;
   readonly maxCount: number;
+  /** Body bytes at most (at least one whole record); absent: PULL_BODY_BYTES_MAX. */
+  readonly maxBytes?: number | undefined;
   /** Tag hash codes to keep; null keeps every message. */
   readonly tagCodes: readonly number[] | null;
   /**

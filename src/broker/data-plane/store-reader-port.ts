@@ -52,7 +52,7 @@ export function messageFilterOf(query: Pick<GetMessagesQuery, 'tagCodes' | 'sql9
  */
 export function getMessagesFrom(reader: StoreReaderLike, query: GetMessagesQuery, target?: Buffer): GetMessagesResult {
   const result = reader.getMessages(query.topic, query.queueId, query.queueOffset, query.maxCount,
-    PULL_BODY_BYTES_MAX, messageFilterOf(query), target);
+    query.maxBytes ?? PULL_BODY_BYTES_MAX, messageFilterOf(query), target);
   return {
     status: result.status,
     body: result.messageCount === 0 ? null : result.body,

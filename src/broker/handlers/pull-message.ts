@@ -4,7 +4,7 @@ import {
 } from '../../protocol/headers/pull-message.js';
 import { ResponseCode } from '../../protocol/response-code.js';
 import type { Channel } from '../../remoting/channel.js';
-import { PULL_HOLD_MS_MAX, PULL_MESSAGES_MAX } from '../data-plane/bounds.js';
+import { PULL_HOLD_MS_MAX } from '../data-plane/bounds.js';
 import { type DataPlaneContext, brokerAddressOf } from '../data-plane/context.js';
 import type { GetMessagesResult } from '../data-plane/ports.js';
 import { pullResponseCode } from '../data-plane/pull-status.js';
@@ -136,7 +136,8 @@ async function executePull(
     topic: header.topic,
     queueId: header.queueId,
     queueOffset: header.queueOffset,
-    maxCount: Math.max(1, Math.min(header.maxMsgNums, PULL_MESSAGES_MAX)),
+    maxCount: Math.max(1, Math.min(header.maxMsgNums, ctx.config.maxTransferCountOnMessageInMemory)),
+    maxBytes: ctx.config.maxTransferBytesOnMessageInMemory,
     tagCodes: subscriptionCodes(filter.tags),
     sql92Expression: filter.sql92Expression,
   });

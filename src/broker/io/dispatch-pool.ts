@@ -30,8 +30,8 @@ export class PoolReader implements MessageReader {
   readonly slots: PullBodySlots;
 
   constructor(private readonly local: StoreReaderLike, readerPort: unknown, threads: number, workerUrl = DEFAULT_WORKER_URL,
-    bodySlotCount = PULL_BODY_SLOTS) {
-    this.slots = new PullBodySlots(bodySlotCount, PULL_BODY_BYTES_MAX);
+    bodySlotCount = PULL_BODY_SLOTS, bodySlotBytes = PULL_BODY_BYTES_MAX) {
+    this.slots = new PullBodySlots(bodySlotCount, bodySlotBytes);
     const workerData: DispatchWorkerData = { readerPort, bodySlots: this.slots.memory, bodySlotBytes: this.slots.slotBytes };
     this.pool = new Piscina({
       filename: workerUrl.href, workerData, minThreads: threads, maxThreads: threads,
@@ -51,7 +51,7 @@ export class PoolReader implements MessageReader {
     try {
       result = await this.run({
         kind: 'get-messages', topic: query.topic, queueId: query.queueId, queueOffset: query.queueOffset,
-        maxCount: query.maxCount, tagCodes: query.tagCodes, sql92Expression: query.sql92Expression, bodySlot: slot,
+        maxCount: query.maxCount, maxBytes: query.maxBytes, tagCodes: query.tagCodes, sql92Expression: query.sql92Expression, bodySlot: slot,
       });
     } catch (error) {
       if (slot >= 0) this.slots.release(slot);

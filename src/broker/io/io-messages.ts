@@ -58,7 +58,8 @@ export type FromIoThread =
 /** Tasks an I/O thread gives its dispatch pool (workers/dispatch.worker.ts, piscina). */
 export type DispatchTask =
   | { readonly kind: 'get-messages'; readonly topic: string; readonly queueId: number; readonly queueOffset: number;
-    readonly maxCount: number; readonly tagCodes: readonly number[] | null; readonly sql92Expression?: string | undefined;
+    readonly maxCount: number; readonly maxBytes?: number | undefined; readonly tagCodes: readonly number[] | null;
+    readonly sql92Expression?: string | undefined;
     /** The shared body slot to assemble the body in (src/broker/io/pull-body-slots.ts), -1 for none. */
     readonly bodySlot: number }
   | { readonly kind: 'read-record'; readonly physicalOffset: number }

@@ -50,7 +50,8 @@ export class IoThreadRuntime {
     this.producer = new StoreProducer(start.producerPort as ProducerPort);
     const local = new StoreReader(start.readerPort as ReaderPort);
     this.reader = start.dispatchThreads > 0
-      ? new PoolReader(local, start.readerPort, start.dispatchThreads)
+      ? new PoolReader(local, start.readerPort, start.dispatchThreads, undefined, undefined,
+        start.dataPlane.maxTransferBytesOnMessageInMemory)
       : new DirectReader(local);
     const control = createControlPort((message) => this.askControlPlane(message), this.tables,
       (error) => this.logger.warn({ err: error }, 'control-plane message failed'));

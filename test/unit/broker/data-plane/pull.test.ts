@@ -1,10 +1,13 @@
 // Proves PULL_MESSAGE follows reference §2.4/§5.6/§5.8/§5.9: every code carries the offset
 // headers, tag filters skip (and count) non-matching entries, offsets out of range are corrected,
 // empty pulls are held until a send arrives or the suspend time ends, and the piggy-backed
-// commit offset reaches the control plane. Driven over an in-memory store with real requests.
+// commit offset reaches the control plane; the broker's maxTransferCountOnMessageInMemory caps
+// the messages of a pull and maxTransferBytesOnMessageInMemory is the byte cap handed to the
+// reader. Driven over an in-memory store with real requests.
 import { describe, expect, it } from 'vitest';
 import { decodeRecords } from '../../../../src/protocol/record-decode.js';
 import { ResponseCode } from '../../../../src/protocol/response-code.js';
+import type { GetMessagesQuery } from '../../../../src/broker/data-plane/ports.js';
 import { createHarness, props, pullRequest, sendV2 } from './harness.js';
 
 async function sendTagged(h: ReturnType<typeof createHarness>, tags: readonly string[]): Promise<void> {
@@ -118,5 +121,20 @@ describe('PULL_MESSAGE', () => {
     await h.call(pullRequest('TopicTest', 0, 0, { sysFlag: '5', commitOffset: '7' }));
     await h.call(pullRequest('TopicTest', 0, 0, { sysFlag: '4', commitOffset: '9' }));
     expect(h.commits).toEqual([{ group: 'G1', topic: 'TopicTest', queueId: 0, queueOffset: 7 }]);
+  });
+
+  it('caps a pull at maxTransferCountOnMessageInMemory and hands the reader maxTransferBytesOnMessageInMemory', async () => {
+    const h = createHarness({ maxTransferCountOnMessageInMemory: 2, maxTransferBytesOnMessageInMemory: 300_000 });
+    await sendTagged(h, ['A', 'B', 'C']);
+    const seen: GetMessagesQuery[] = [];
+    const read = h.store.getMessages.bind(h.store);
+    h.store.getMessages = (query) => {
+      seen.push(query);
+      return read(query);
+    };
+    const reply = await h.call(pullRequest('TopicTest', 0, 0));
+    expect(decodeRecords(reply.body as Buffer).map((record) => record.tags)).toEqual(['A', 'B']);
+    expect(offsets(reply)).toEqual(['2', '0', '3']);
+    expect(seen.map((query) => [query.maxCount, query.maxBytes])).toEqual([[2, 300_000]]);
   });
 });
