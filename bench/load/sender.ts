@@ -162,12 +162,15 @@ export class OpenLoopSender {
         payloads.release(payload);
         this.completed();
       },
-      (error: unknown) => {
-        stats.recordSendError(sendErrorKind(error));
-        this.completed();
-      },
+      this.sendFailed,
     );
   }
+
+  /** One failure handler for every send (it needs nothing of the send): no closure per message. */
+  private readonly sendFailed = (error: unknown): void => {
+    this.options.stats.recordSendError(sendErrorKind(error));
+    this.completed();
+  };
 
   private completed(): void {
     this.inFlight--;

@@ -88,11 +88,16 @@ class PetrelProducer implements BenchmarkProducer {
   constructor(private readonly producer: Producer, private readonly topic: string) {}
 
   send(payload: Buffer, options: SendOptions | undefined): Promise<void> {
-    const message = new Message(this.topic, payload);
-    if (options !== undefined) {
-      if (options.tag !== undefined) message.tags = options.tag;
-      if (options.key !== undefined) message.keys = options.key;
-      if (options.delayLevel !== undefined) message.delayTimeLevel = options.delayLevel;
+    let message: Message;
+    try {
+      message = new Message(this.topic, payload);
+      if (options !== undefined) {
+        if (options.tag !== undefined) message.tags = options.tag;
+        if (options.key !== undefined) message.keys = options.key;
+        if (options.delayLevel !== undefined) message.delayTimeLevel = options.delayLevel;
+      }
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
     // One reaction on the SDK's promise (no async function's own promise and resume).
     return this.producer.send(message).then(checkSendStatus);
