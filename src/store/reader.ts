@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { assert } from '../common/assert.js';
+import { int16At, int32At, uint32At } from '../protocol/bytes.js';
 import { ErrorCode, PetrelError } from '../common/errors.js';
 import {
   MESSAGE_MAGIC, RECORD_FIXED_BYTES_V4, RecordPosition, bodyLengthPosition, storeTimestampPosition,
@@ -475,12 +476,18 @@ const SpanSource = { NONE: 0, TAIL: 1, FILE: 2 } as const;
 type SpanSource = (typeof SpanSource)[keyof typeof SpanSource];
 
 const EMPTY = Buffer.alloc(0);
+const TWO_POW_32 = 4294967296;
 
-/** Pair assertion on read: the record is the one the consume queue points at, intact. */
+/**
+ * Pair assertion on read: the record is the one the consume queue points at, intact. Unchecked
+ * reads (protocol/bytes.ts): `size` bytes at `position` are in `buffer`, and a record shorter
+ * than its fields reads zeros past the end, which fail the checks.
+ */
 function verifyRecord(buffer: Buffer, position: number, size: number, physicalOffset: number, checkCrc: boolean): boolean {
-  if (buffer.readInt32BE(position) !== size) return false;
-  if (buffer.readInt32BE(position + RecordPosition.MAGIC) !== MESSAGE_MAGIC) return false;
-  if (readI64(buffer, position + RecordPosition.PHYSICAL_OFFSET) !== physicalOffset) return false;
+  if (int32At(buffer, position) !== size) return false;
+  if (int32At(buffer, position + RecordPosition.MAGIC) !== MESSAGE_MAGIC) return false;
+  const physicalAt = position + RecordPosition.PHYSICAL_OFFSET;
+  if (int32At(buffer, physicalAt) * TWO_POW_32 + uint32At(buffer, physicalAt + 4) !== physicalOffset) return false;
   if (!checkCrc) return true;
   return bodyCrcMatches(buffer, position, size);
 }
@@ -493,15 +500,15 @@ function verifyRecord(buffer: Buffer, position: number, size: number, physicalOf
 function bodyCrcMatches(buffer: Buffer, position: number, size: number): boolean {
   if (size < RECORD_FIXED_BYTES_V4) return false;
   const end = position + size;
-  const bodyLengthAt = position + bodyLengthPosition(buffer.readInt32BE(position + RecordPosition.SYS_FLAG));
-  const bodyLength = buffer.readInt32BE(bodyLengthAt);
+  const bodyLengthAt = position + bodyLengthPosition(int32At(buffer, position + RecordPosition.SYS_FLAG));
+  const bodyLength = int32At(buffer, bodyLengthAt);
   const bodyStart = bodyLengthAt + 4;
   const bodyEnd = bodyStart + bodyLength;
   if (bodyLength < 0 || bodyEnd + 3 > end) return false;
   const topicEnd = bodyEnd + 1 + (buffer[bodyEnd] as number);
   if (topicEnd + 2 > end) return false;
-  if (topicEnd + 2 + buffer.readUInt16BE(topicEnd) !== end) return false;
-  return bodyCrc(buffer, bodyStart, bodyEnd) === buffer.readInt32BE(position + RecordPosition.BODY_CRC);
+  if (topicEnd + 2 + (int16At(buffer, topicEnd) & 0xffff) !== end) return false;
+  return bodyCrc(buffer, bodyStart, bodyEnd) === int32At(buffer, position + RecordPosition.BODY_CRC);
 }
 
 function recordHasKey(record: Buffer, topic: string, key: string): boolean {
