@@ -59,6 +59,26 @@ function checkLong(source: Buffer, position: number): void {
 }
 
 /**
+ * What a pulled message decodes on first read (topic, properties, ids, hosts) and what the
+ * application assigns over the record's values: one object made only when any of it is used,
+ * so a message that is only counted and its body read stays ~80 B smaller (less young
+ * generation to scavenge and promote while it waits in the process queue).
+ */
+class PulledLazy {
+  topicText: string | undefined = undefined;
+  propertiesText: string | undefined = undefined;
+  propertyMap: Record<string, string> | undefined = undefined;
+  msgIdText: string | undefined = undefined;
+  bornHostText: string | undefined = undefined;
+  storeHostText: string | undefined = undefined;
+  /** Values assigned by the application; until then the 64-bit fields are read from the record. */
+  commitLogOffsetValue: number | undefined = undefined;
+  bornTimestampValue: number | undefined = undefined;
+  storeTimestampValue: number | undefined = undefined;
+  preparedTransactionOffsetValue: number | undefined = undefined;
+}
+
+/**
  * The message of the (validated, see `checkRecord`) record at `position` of `source`. Fields
  * are assigned in the same order for every message (keep it so: one hidden class).
  */
@@ -81,18 +101,9 @@ class PulledMessage {
   /** Where the topic length byte is (right after the stored body). */
   declare private readonly topicAt: number;
   declare private readonly batch: PulledBatch;
-  declare private topicText: string | undefined;
-  declare private propertiesText: string | undefined;
-  declare private propertyMap: Record<string, string> | undefined;
-  declare private msgIdText: string | undefined;
-  declare private bornHostText: string | undefined;
-  declare private storeHostText: string | undefined;
   declare private consumeStartTimeText: string | undefined;
-  /** Values assigned by the application; until then the 64-bit fields are read from the record. */
-  declare private commitLogOffsetValue: number | undefined;
-  declare private bornTimestampValue: number | undefined;
-  declare private storeTimestampValue: number | undefined;
-  declare private preparedTransactionOffsetValue: number | undefined;
+  /** Decoded strings and values the application assigned, made on first use (see PulledLazy). */
+  declare private lazy: PulledLazy | undefined;
   declare readonly offsetMsgId: string;
 
   constructor(source: Buffer, position: number, batch: PulledBatch) {
@@ -119,119 +130,125 @@ class PulledMessage {
     this.position = position;
     this.topicAt = bodyEnd;
     this.batch = batch;
-    this.topicText = undefined;
-    this.propertiesText = undefined;
-    this.propertyMap = undefined;
-    this.msgIdText = undefined;
-    this.bornHostText = undefined;
-    this.storeHostText = undefined;
     this.consumeStartTimeText = undefined;
-    this.commitLogOffsetValue = undefined;
-    this.bornTimestampValue = undefined;
-    this.storeTimestampValue = undefined;
-    this.preparedTransactionOffsetValue = undefined;
+    this.lazy = undefined;
+  }
+
+  private extras(): PulledLazy {
+    this.lazy ??= new PulledLazy();
+    return this.lazy;
   }
 
   // The 64-bit numbers are read when used: no double boxed per message for fields most
   // listeners never look at (a listener that does gets the same value every time).
   get commitLogOffset(): number {
-    return this.commitLogOffsetValue ?? longAt(this.source, this.position + RecordPosition.PHYSICAL_OFFSET);
+    return this.lazy?.commitLogOffsetValue ?? longAt(this.source, this.position + RecordPosition.PHYSICAL_OFFSET);
   }
 
   set commitLogOffset(value: number) {
-    this.commitLogOffsetValue = value;
+    this.extras().commitLogOffsetValue = value;
   }
 
   get bornTimestamp(): number {
-    return this.bornTimestampValue ?? longAt(this.source, this.position + RecordPosition.BORN_TIMESTAMP);
+    return this.lazy?.bornTimestampValue ?? longAt(this.source, this.position + RecordPosition.BORN_TIMESTAMP);
   }
 
   set bornTimestamp(value: number) {
-    this.bornTimestampValue = value;
+    this.extras().bornTimestampValue = value;
   }
 
   get storeTimestamp(): number {
-    return this.storeTimestampValue ?? longAt(this.source, this.position + storeTimestampPosition(this.sysFlag));
+    return this.lazy?.storeTimestampValue ?? longAt(this.source, this.position + storeTimestampPosition(this.sysFlag));
   }
 
   set storeTimestamp(value: number) {
-    this.storeTimestampValue = value;
+    this.extras().storeTimestampValue = value;
   }
 
   get preparedTransactionOffset(): number {
-    return this.preparedTransactionOffsetValue
+    return this.lazy?.preparedTransactionOffsetValue
       ?? longAt(this.source, this.position + reconsumeTimesPosition(this.sysFlag) + 4);
   }
 
   set preparedTransactionOffset(value: number) {
-    this.preparedTransactionOffsetValue = value;
+    this.extras().preparedTransactionOffsetValue = value;
   }
 
+  /** The queue's topic string is not cached (no extras object for it): only a record's own is. */
   get topic(): string {
-    this.topicText ??= this.decodeTopic();
-    return this.topicText;
+    const cached = this.lazy?.topicText;
+    if (cached !== undefined) return cached;
+    const topic = this.decodeTopic();
+    if (topic !== this.batch.topic) this.extras().topicText = topic;
+    return topic;
   }
 
   set topic(value: string) {
-    this.topicText = value;
+    this.extras().topicText = value;
   }
 
   /** The map as the eager decoder builds it: the record's properties, then MIN/MAX_OFFSET. */
   get properties(): Record<string, string> {
-    if (this.propertyMap === undefined) {
+    const lazy = this.extras();
+    if (lazy.propertyMap === undefined) {
       const properties = decodeProperties(this.storedProperties());
       properties[MessageProperty.MIN_OFFSET] = this.batch.minOffsetText;
       properties[MessageProperty.MAX_OFFSET] = this.batch.maxOffsetText;
       if (this.consumeStartTimeText !== undefined) {
         properties[MessageProperty.CONSUME_START_TIME] = this.consumeStartTimeText;
       }
-      this.propertyMap = properties;
+      lazy.propertyMap = properties;
     }
-    return this.propertyMap;
+    return lazy.propertyMap;
   }
 
   set properties(value: Record<string, string>) {
-    this.propertyMap = value;
+    this.extras().propertyMap = value;
   }
 
   get msgId(): string {
-    this.msgIdText ??= findProperty(this.storedProperties(), MessageProperty.UNIQ_KEY) ?? this.offsetMsgId;
-    return this.msgIdText;
+    const lazy = this.extras();
+    lazy.msgIdText ??= findProperty(this.storedProperties(), MessageProperty.UNIQ_KEY) ?? this.offsetMsgId;
+    return lazy.msgIdText;
   }
 
   set msgId(value: string) {
-    this.msgIdText = value;
+    this.extras().msgIdText = value;
   }
 
   get bornHost(): string {
-    this.bornHostText ??= decodeHost(this.source, this.position + RecordPosition.BORN_HOST,
+    const lazy = this.extras();
+    lazy.bornHostText ??= decodeHost(this.source, this.position + RecordPosition.BORN_HOST,
       (this.sysFlag & SysFlag.BORNHOST_V6) !== 0);
-    return this.bornHostText;
+    return lazy.bornHostText;
   }
 
   set bornHost(value: string) {
-    this.bornHostText = value;
+    this.extras().bornHostText = value;
   }
 
   get storeHost(): string {
-    this.storeHostText ??= decodeHost(this.source, this.position + storeHostPosition(this.sysFlag),
+    const lazy = this.extras();
+    lazy.storeHostText ??= decodeHost(this.source, this.position + storeHostPosition(this.sysFlag),
       (this.sysFlag & SysFlag.STOREHOST_V6) !== 0);
-    return this.storeHostText;
+    return lazy.storeHostText;
   }
 
   set storeHost(value: string) {
-    this.storeHostText = value;
+    this.extras().storeHostText = value;
   }
 
   /** One property without building the map (the map's value once it exists). */
   property(name: string): string | undefined {
-    if (this.propertyMap !== undefined) return this.propertyMap[name];
+    const map = this.lazy?.propertyMap;
+    if (map !== undefined) return map[name];
     return findProperty(this.storedProperties(), name);
   }
 
   setConsumeStartTime(startTimeText: string): void {
-    if (this.propertyMap === undefined) this.consumeStartTimeText = startTimeText;
-    else this.propertyMap[MessageProperty.CONSUME_START_TIME] = startTimeText;
+    const map = this.lazy?.propertyMap;
+    if (map === undefined) this.consumeStartTimeText = startTimeText;
+    else map[MessageProperty.CONSUME_START_TIME] = startTimeText;
   }
 
   toJSON(): Record<string, unknown> {
@@ -260,13 +277,14 @@ class PulledMessage {
 
   /** The stored properties string (cached). */
   private storedProperties(): string {
-    if (this.propertiesText === undefined) {
+    const lazy = this.extras();
+    if (lazy.propertiesText === undefined) {
       const { source, topicAt } = this;
       const lengthAt = topicAt + 1 + (source[topicAt] as number);
       const propertiesBytes = source.readInt16BE(lengthAt);
-      this.propertiesText = propertiesBytes <= 0 ? '' : source.toString('utf8', lengthAt + 2, lengthAt + 2 + propertiesBytes);
+      lazy.propertiesText = propertiesBytes <= 0 ? '' : source.toString('utf8', lengthAt + 2, lengthAt + 2 + propertiesBytes);
     }
-    return this.propertiesText;
+    return lazy.propertiesText;
   }
 }
 
