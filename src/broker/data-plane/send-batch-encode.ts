@@ -227,6 +227,8 @@ export function encodeBatchRecords(body: Buffer, count: number, fields: BatchRec
   // Per record beyond the entry's body and properties: fixed part, topic, lengths, two separators, the suffix.
   const overheadBytes = bodyStart + 1 + topicBytes + 2 + 2 + suffix.batch.length + suffix.cluster.length;
   const out = recordsBuffer(body.length + count * overheadBytes);
+  const outView = new DataView(out.buffer, out.byteOffset, out.length);
+  const bodyView = new DataView(body.buffer, body.byteOffset, body.length);
   const head = headTemplate(fields, bodyStart);
   const topicBlock = topicBlockOf(fields.topic, topicBytes);
   const tagsCodes = new Array<number>(count);
@@ -251,14 +253,14 @@ export function encodeBatchRecords(body: Buffer, count: number, fields: BatchRec
     put32(out, recordAt + RecordPosition.FLAG, int32At(body, entryAt + 12));
     put32(out, recordAt + bodyStart - 4, bodyBytes);
     put32(out, recordAt + RecordPosition.BODY_CRC, bodyCrc(body, entryBodyAt, entryBodyAt + bodyBytes));
-    position = copyBytes(body, entryBodyAt, entryBodyAt + bodyBytes, out, recordAt + bodyStart);
+    position = copyWords(bodyView, entryBodyAt, entryBodyAt + bodyBytes, outView, recordAt + bodyStart);
     position = copyBytes(topicBlock, 0, topicBlock.length, out, position);
     const propertiesLengthAt = position;
     position += 2;
     const textStart = position;
     position = scan.dropped
       ? copyKept(body, propertiesAt, propertiesEnd, out, position)
-      : copyBytes(body, propertiesAt, propertiesEnd, out, position);
+      : copyWords(bodyView, propertiesAt, propertiesEnd, outView, position);
     position = appendPairs(out, textStart, position, suffix.batch);
     position = appendPairs(out, textStart, position, suffix.cluster);
     const propertiesBytes = position - textStart;
@@ -279,16 +281,35 @@ function appendPairs(out: Buffer, textStart: number, end: number, pairs: Buffer)
   return copyBytes(pairs, 0, pairs.length, out, position);
 }
 
-/** Copies below this many bytes are a JS loop: Buffer.copy's checks and view cost more for them. */
-const SMALL_COPY_BYTES = 64;
-
-/** Copies source[start, end) to out at `at`; returns the end position in `out`. */
+/**
+ * Copies source[start, end) to out at `at` as a JS loop (Buffer.copy's checks and view cost
+ * more than the bytes of a short topic or suffix); returns the end position in `out`.
+ */
 function copyBytes(source: Buffer, start: number, end: number, out: Buffer, at: number): number {
   const length = end - start;
-  if (length >= SMALL_COPY_BYTES) return at + source.copy(out, at, start, end);
   for (let index = 0; index < length; index++) out[at + index] = source[start + index] as number;
   return at + length;
 }
+
+/**
+ * Copies [start, end) of one view to another at `at`, four bytes a step (DataView accesses are
+ * inlined by the optimizer: no native call or view per copy, unlike Buffer.copy); returns the
+ * end position. For bodies and properties of small messages; large bodies copy natively.
+ */
+function copyWords(source: DataView, start: number, end: number, out: DataView, at: number): number {
+  const length = end - start;
+  if (length >= WORD_COPY_BYTES_MAX) {
+    new Uint8Array(out.buffer, out.byteOffset + at, length).set(new Uint8Array(source.buffer, source.byteOffset + start, length));
+    return at + length;
+  }
+  let index = 0;
+  for (; index + 4 <= length; index += 4) out.setInt32(at + index, source.getInt32(start + index));
+  for (; index < length; index++) out.setUint8(at + index, source.getUint8(start + index));
+  return at + length;
+}
+
+/** Copies at least this long go through one native copy. */
+const WORD_COPY_BYTES_MAX = 512;
 
 /** The last valid TAGS wins: the batch-level one (appended after the entry's) if it has one. */
 function tagsCodeOf(body: Buffer, scan: Scan, suffix: Suffix): number {

@@ -87,7 +87,9 @@ function encodeEntries(entries: Array<{ flag: number; body: Buffer; properties: 
 
 describe('encodeBatchRecords (property)', () => {
   it('gives the string path\'s records, tagsCodes and refusals', () => {
-    const entry = fc.record({ flag: fc.integer({ min: -5, max: 1 << 20 }), body: fc.uint8Array({ minLength: 0, maxLength: 64 }), properties: propertiesText });
+    // Short bodies, and bodies past the JS CRC (256 B) and word-copy (512 B) switches.
+    const body = fc.oneof(fc.uint8Array({ minLength: 0, maxLength: 64 }), fc.uint8Array({ minLength: 250, maxLength: 700 }));
+    const entry = fc.record({ flag: fc.integer({ min: -5, max: 1 << 20 }), body, properties: propertiesText });
     fc.assert(fc.property(
       fc.array(entry, { minLength: 1, maxLength: 12 }), propertiesText, fc.boolean(), fc.boolean(),
       fc.integer({ min: 0, max: 3 }), fc.stringMatching(/^[A-Za-z0-9_%-]{1,30}$/),

@@ -25,6 +25,11 @@ function collect(scan: (sink: (hash: number) => void) => void): number[] {
   return hashes;
 }
 
+/** Pieces of `text` that are a `name` pair with a non-empty value. */
+function pairsNamed(text: string, name: string): number {
+  return text.split('\u0002').filter((piece) => piece.startsWith(`${name}\u0001`) && piece.length > name.length + 1).length;
+}
+
 describe('scanIndexKeyHashes', () => {
   it('matches the reference scan and the string path', () => {
     fc.assert(fc.property(properties, fc.string({ maxLength: 8 }), fc.nat(5), fc.nat(5), (text, topic, before, after) => {
@@ -35,7 +40,7 @@ describe('scanIndexKeyHashes', () => {
       const fast = collect((sink) => scanIndexKeyHashes(buffer, before, end, prefix, sink));
       const reference = collect((sink) => forEachIndexKeyHash(buffer, before, end, prefix, sink));
       expect(fast).toEqual(reference);
-      if (!/UNIQ_KEY\u0001[^\u0002][\s\S]*UNIQ_KEY\u0001|KEYS\u0001[^\u0002][\s\S]*KEYS\u0001/u.test(text)) {
+      if (pairsNamed(text, 'UNIQ_KEY') <= 1 && pairsNamed(text, 'KEYS') <= 1) {
         // The string path reads the first pair of a name (UNIQ_KEY before KEYS); the byte scans
         // index every pair in piece order.
         expect([...fast].sort()).toEqual(indexKeysOf(text).map((key) => indexKeyHash(prefix, key)).sort());
