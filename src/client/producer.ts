@@ -255,7 +255,7 @@ export class Producer implements ClientMember {
       return;
     }
     const accumulator = this.accumulator as SendAccumulator;
-    if (!accumulator.add(message, uniqKey, timeoutMs, retries, done, failed)) {
+    if (!accumulator.add(message, uniqKey, timeoutMs, retries, done, failed, this.keys.bytesOf(uniqKey))) {
       new SendCall(this.sendHost, message, timeoutMs, retries, done, failed).start();
     }
   }

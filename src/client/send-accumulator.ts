@@ -144,7 +144,10 @@ export class AccumulatedBatch implements SendSubject {
   }
 
   /** Writes the member's entry (the caller checked it fits); returns the entry's bytes. */
-  append(message: Message, uniqKey: string, timeoutMs: number, retries: number, done: SendDone, failed: SendFailed): number {
+  append(
+    message: Message, uniqKey: string, timeoutMs: number, retries: number, done: SendDone, failed: SendFailed,
+    uniqKeyBytes: Uint8Array | undefined,
+  ): number {
     const target = this.buffer;
     const start = this.bytes;
     const body = message.body;
@@ -159,7 +162,13 @@ export class AccumulatedBatch implements SendSubject {
       if (position > propertiesStart) target[position++] = PROPERTY_SEPARATOR;
       position = writeText(target, position, name);
       target[position++] = NAME_VALUE_SEPARATOR;
-      position = writeText(target, position, properties[name] as string);
+      const value = properties[name] as string;
+      if (uniqKeyBytes !== undefined && name === MessageConst.UNIQ_KEY && value === uniqKey) {
+        target.set(uniqKeyBytes, position);
+        position += uniqKeyBytes.length;
+      } else {
+        position = writeText(target, position, value);
+      }
     }
     const propertiesBytes = position - propertiesStart;
     const entryBytes = position - start;
@@ -243,11 +252,16 @@ export class SendAccumulator {
   }
 
   /**
-   * Adds a checked, UNIQ_KEY-stamped message that `canBatch` accepted. False when it cannot
+   * Adds a checked, UNIQ_KEY-stamped message that `canBatch` accepted; `uniqKeyBytes`, when
+   * given, are the key's ASCII bytes (FastUniqKeyGenerator.bytesOf), written instead of reading
+   * the key string. False when it cannot
    * join a batch (larger than a batch); the caller sends it alone. A send over
    * `totalBatchMaxBytes` fails through `failed` at once.
    */
-  add(message: Message, uniqKey: string, timeoutMs: number, retries: number, done: SendDone, failed: SendFailed): boolean {
+  add(
+    message: Message, uniqKey: string, timeoutMs: number, retries: number, done: SendDone, failed: SendFailed,
+    uniqKeyBytes?: Uint8Array,
+  ): boolean {
     // WAIT is left out: the batch carries it once.
     const propertiesBytesMax = 3 * propertiesChars(message.properties, MessageConst.WAIT);
     const entryBytesMax = BATCH_ENTRY_FIXED_BYTES + message.body.length + propertiesBytesMax;
@@ -265,7 +279,7 @@ export class SendAccumulator {
       return true;
     }
     if (batch === undefined) batch = this.openBatch(key, message.topic, waitStoreMsgOK);
-    const entryBytes = batch.append(message, uniqKey, timeoutMs, retries, done, failed);
+    const entryBytes = batch.append(message, uniqKey, timeoutMs, retries, done, failed, uniqKeyBytes);
     this.heldBytes += entryBytes;
     if (batch.buffer.length - batch.bytes < entryBytes || batch.count >= BATCH_MEMBERS_MAX) this.flush(batch);
     else if (!this.scheduled) this.schedule();

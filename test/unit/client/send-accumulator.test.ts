@@ -5,7 +5,8 @@
 // ERR_REMOTING_TOO_MANY_IN_FLIGHT until a batch settles; the linger check sends a batch that
 // stopped growing and keeps one that grows, up to batchMaxDelayMs (fake clock); answers split
 // into one SendResult per member (own msgId, offset msgId, queueOffset = first + index); a
-// failure reaches every member; a mismatched msgId list fails the batch; canBatch's refusals.
+// failure reaches every member; a mismatched msgId list fails the batch; canBatch's refusals; a
+// UNIQ_KEY written from FastUniqKeyGenerator's bytes gives the same body as from the string.
 // Property: any interleaving of sends to several topics, with any size caps, keeps each
 // topic's members in add order across its batches, and every member settles exactly once.
 import fc from 'fast-check';
@@ -17,6 +18,8 @@ import {
 import { SendResult, SendStatus } from '../../../src/client/send-result.js';
 import { decodeBatch } from '../../../src/protocol/batch.js';
 import { decodeProperties } from '../../../src/protocol/properties.js';
+import { MessageConst } from '../../../src/protocol/message-const.js';
+import { FastUniqKeyGenerator } from '../../../src/client/uniq-key.js';
 
 const params = { numRuns: 100, ...(process.env['SEED'] ? { seed: Number(process.env['SEED']) } : {}) };
 
@@ -60,6 +63,30 @@ function answer(batch: AccumulatedBatch, firstQueueOffset: number, ids?: string[
 }
 
 describe('SendAccumulator', () => {
+  it('writes a stamped UNIQ_KEY from the generator\'s bytes exactly as from the string', () => {
+    const keys = new FastUniqKeyGenerator({ ipBytes: Uint8Array.from([10, 0, 0, 7]) });
+    const viaBytes = harness();
+    const viaText = harness();
+    const rec = recorder();
+    for (let i = 0; i < 4; i++) {
+      const key = keys.next(1_700_000_000_000 + (i >> 1));
+      const bytes = keys.bytesOf(key);
+      expect(bytes !== undefined && Buffer.from(bytes).toString('latin1')).toBe(key);
+      for (const [target, keyBytes] of [[viaBytes, bytes], [viaText, undefined]] as const) {
+        const m = message('T', `body-${i}`, i);
+        m.properties[MessageConst.UNIQ_KEY] = key;
+        target.accumulator.add(m, key, 3000, 2, rec.done(i), rec.failed(i), keyBytes);
+      }
+    }
+    expect(keys.bytesOf('0A000007' + '0'.repeat(24))).toBeUndefined();
+    viaBytes.accumulator.flushAll();
+    viaText.accumulator.flushAll();
+    const [withBytes, withText] = [viaBytes.sent[0], viaText.sent[0]];
+    expect(withBytes?.prepared().body.equals(withText?.prepared().body as Buffer)).toBe(true);
+    const entries = decodeBatch(withBytes?.prepared().body as Buffer);
+    expect(entries.map((entry) => decodeProperties(entry.properties)[MessageConst.UNIQ_KEY])).toEqual(withBytes?.uniqKeys);
+  });
+
   it('writes members as batch entries in order, WAIT once per batch', async () => {
     const { accumulator, sent } = harness();
     const rec = recorder();
