@@ -58,7 +58,6 @@ export function indexKeyHashesOf(topic: string, uniqKey: string | undefined, key
   return out;
 }
 
-/** Java hash of `topic + "#"`, the prefix every key hash of the topic continues from. */
 const PAIR_SEPARATOR = 2;
 const KEY_SEPARATOR = 0x20;
 /** `UNIQ_KEY\u0001` and `KEYS\u0001`: a property piece starting with one of them names an index key. */
@@ -74,10 +73,10 @@ function startsWith(buffer: Uint8Array, position: number, end: number, prefix: U
 /**
  * The store worker's index-key scan of one record's properties bytes [start, end): calls
  * `sink(hash)` with |String.hashCode(topic + "#" + key)| for the UNIQ_KEY value and each
- * non-empty space-separated KEYS token, in order, as record-access.ts `forEachIndexKeyHash`
- * does (and tested equal), in one pass: a piece is matched by its first bytes and a key's
- * value is hashed while it is scanned (no second walk over the piece); other pieces are only
- * skipped to their separator. A non-ASCII key is hashed from its decoded string.
+ * non-empty space-separated KEYS token, in order, as the earlier two-pass scan did (now the
+ * tests' model, test/property/store/index-key-reference.ts), in one pass: a piece is matched by
+ * its first bytes and a key's value is hashed while it is scanned (no second walk over the
+ * piece); other pieces are only skipped to their separator. A non-ASCII key is hashed from its decoded string.
  */
 export function scanIndexKeyHashes(
   buffer: Buffer, start: number, end: number, prefixHash: number, sink: (keyHash: number) => void,
@@ -121,6 +120,7 @@ function hashKeyTokens(
   return position;
 }
 
+/** Java hash of `topic + "#"`, the prefix every key hash of the topic continues from. */
 export function topicHashPrefix(topic: string): number {
   let hash = 0;
   for (let i = 0; i < topic.length; i++) hash = (Math.imul(hash, 31) + topic.charCodeAt(i)) | 0;

@@ -254,66 +254,6 @@ export function tagsCodeOfRecord(buffer: Buffer, position: number, fields: Recor
   return tags === undefined || tags === '' ? 0 : javaStringHash(tags);
 }
 
-const UNIQ_KEY_NAME = Buffer.from('UNIQ_KEY');
-const KEYS_NAME = Buffer.from('KEYS');
-
-function nameIs(buffer: Uint8Array, start: number, end: number, name: Uint8Array): boolean {
-  if (end - start !== name.length) return false;
-  for (let i = 0; i < name.length; i++) if (buffer[start + i] !== name[i]) return false;
-  return true;
-}
-
-/**
- * Hot path of the index build: calls `sink(hash)` with |String.hashCode(topic + "#" + key)| for
- * UNIQ_KEY and each KEYS token, straight from the property bytes (no string decoding unless a
- * key has non-ASCII bytes). `prefixHash` is the Java hash of `topic + "#"`.
- */
-export function forEachIndexKeyHash(
-  buffer: Buffer, start: number, end: number, prefixHash: number, sink: (keyHash: number) => void,
-): void {
-  let pieceStart = start;
-  while (pieceStart < end) {
-    let pieceEnd = pieceStart;
-    let separator = -1;
-    while (pieceEnd < end && buffer[pieceEnd] !== 2) {
-      if (separator < 0 && buffer[pieceEnd] === 1) separator = pieceEnd;
-      pieceEnd++;
-    }
-    if (separator > pieceStart && separator < pieceEnd - 1) {
-      if (nameIs(buffer, pieceStart, separator, UNIQ_KEY_NAME)) {
-        sink(keyHashOfBytes(buffer, separator + 1, pieceEnd, prefixHash));
-      } else if (nameIs(buffer, pieceStart, separator, KEYS_NAME)) {
-        let tokenStart = separator + 1;
-        for (let i = tokenStart; i <= pieceEnd; i++) {
-          if (i === pieceEnd || buffer[i] === 0x20) {
-            if (i > tokenStart) sink(keyHashOfBytes(buffer, tokenStart, i, prefixHash));
-            tokenStart = i + 1;
-          }
-        }
-      }
-    }
-    pieceStart = pieceEnd + 1;
-  }
-}
-
-function keyHashOfBytes(buffer: Buffer, start: number, end: number, prefixHash: number): number {
-  let hash = prefixHash;
-  for (let i = start; i < end; i++) {
-    const byte = buffer[i] as number;
-    if (byte >= 0x80) return keyHashOfString(buffer.toString('utf8', start, end), prefixHash);
-    hash = (Math.imul(hash, 31) + byte) | 0;
-  }
-  const absolute = Math.abs(hash);
-  return absolute < 0 ? 0 : absolute;
-}
-
-function keyHashOfString(key: string, prefixHash: number): number {
-  let hash = prefixHash;
-  for (let i = 0; i < key.length; i++) hash = (Math.imul(hash, 31) + key.charCodeAt(i)) | 0;
-  const absolute = Math.abs(hash);
-  return absolute < 0 ? 0 : absolute;
-}
-
 /** The index keys of a record: UNIQ_KEY and each space-separated KEYS token. */
 export function indexKeysOf(properties: string): string[] {
   const keys: string[] = [];

@@ -1,6 +1,6 @@
 // Proves the store worker's one-pass index-key scan (index-file.ts scanIndexKeyHashes) yields
-// exactly the hashes, in the same order, as the reference two-pass scan (record-access.ts
-// forEachIndexKeyHash) and, when no key name repeats, as the string path (indexKeysOf +
+// exactly the hashes, in the same order, as the reference two-pass scan (index-key-reference.ts,
+// the store's earlier scan) and, when no key name repeats, as the string path (indexKeysOf +
 // indexKeyHash), for random property
 // texts built from pieces that look like, or nearly like, UNIQ_KEY and KEYS pairs (empty values,
 // missing or extra \u0001, spaces, non-ASCII keys, stray separators), at a random position in a
@@ -8,7 +8,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { indexKeyHash, scanIndexKeyHashes, topicHashPrefix } from '../../../src/store/index-file.js';
-import { forEachIndexKeyHash, indexKeysOf } from '../../../src/store/record-access.js';
+import { indexKeysOf } from '../../../src/store/record-access.js';
+import { referenceIndexKeyHashes } from './index-key-reference.js';
 
 const names = fc.constantFrom('UNIQ_KEY', 'KEYS', 'UNIQ_KEYS', 'KEY', 'UNIQ_KE', 'TAGS', 'CLUSTER', '', 'U', 'K');
 const valueChars = fc.constantFrom('a', 'B', '7', ' ', '\u0001', 'é', '中', '_', 'K', 'U');
@@ -38,7 +39,7 @@ describe('scanIndexKeyHashes', () => {
       const prefix = topicHashPrefix(topic);
       const end = before + bytes.length;
       const fast = collect((sink) => scanIndexKeyHashes(buffer, before, end, prefix, sink));
-      const reference = collect((sink) => forEachIndexKeyHash(buffer, before, end, prefix, sink));
+      const reference = collect((sink) => referenceIndexKeyHashes(buffer, before, end, prefix, sink));
       expect(fast).toEqual(reference);
       if (pairsNamed(text, 'UNIQ_KEY') <= 1 && pairsNamed(text, 'KEYS') <= 1) {
         // The string path reads the first pair of a name (UNIQ_KEY before KEYS); the byte scans

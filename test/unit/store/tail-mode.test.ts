@@ -16,9 +16,9 @@ import { encodeProperties } from '../../../src/protocol/properties.js';
 import { type StoreConfig, testMinStoreConfig } from '../../../src/store/config.js';
 import { StoreEngine } from '../../../src/store/engine.js';
 import { offsetFileName } from '../../../src/store/file-io.js';
-import { indexKeyHashesOf, topicHashPrefix } from '../../../src/store/index-file.js';
+import { indexKeyHashesOf, scanIndexKeyHashes, topicHashPrefix } from '../../../src/store/index-file.js';
 import { StoreReader } from '../../../src/store/reader.js';
-import { encodeStoreHost, forEachIndexKeyHash, stampRecord } from '../../../src/store/record-access.js';
+import { encodeStoreHost, stampRecord } from '../../../src/store/record-access.js';
 import { AddCode } from '../../../src/store/writer.js';
 import { bodyOf, buildRecord } from './record-builder.js';
 
@@ -119,7 +119,7 @@ describe('producer-side index-key hashes', () => {
       if (keys !== undefined) properties.KEYS = keys;
       const bytes = Buffer.from(encodeProperties(properties));
       const fromBytes: number[] = [];
-      forEachIndexKeyHash(bytes, 0, bytes.length, topicHashPrefix(topic), (hash) => fromBytes.push(hash));
+      scanIndexKeyHashes(bytes, 0, bytes.length, topicHashPrefix(topic), (hash) => fromBytes.push(hash));
       const fromProducer = indexKeyHashesOf(topic, uniq, keys);
       expect(fromProducer[0]).toBe(fromBytes.length);
       expect([...fromProducer.slice(1)].sort()).toEqual([...fromBytes].sort());
