@@ -234,6 +234,7 @@ export class BrokerRemoting implements Remoting {
     const decoder = new FrameDecoder((content) => {
       if (!this.completeSend(content, link)) this.dispatcher.dispatchFrame(content, link);
     }, FRAME_BYTES_MAX);
+    connection.readInto?.(() => decoder.readTarget());
     connection.onData((chunk) => {
       if (connection.closed) return;
       try {

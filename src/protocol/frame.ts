@@ -109,15 +109,28 @@ function malformed(message: string): PetrelError {
   return new PetrelError(ErrorCode.ERR_FRAME_MALFORMED, message);
 }
 
+/** Frames larger than this may be read in place (see `FrameDecoder.readTarget`): Node's default read size. */
+export const IN_PLACE_FRAME_BYTES_MIN = 64 * 1024;
+
 /**
  * Incremental frame splitter, fed arbitrary chunks (STYLE §6). It checks every length prefix
  * against `frameBytesMax` before buffering the frame, so a hostile length cannot make it
  * allocate. Emits each frame's content (after the length prefix) to the sink; the content is
  * a view that stays valid (it is never overwritten later).
+ *
+ * A reader that can choose where its next read lands (the client's TCP connection) asks
+ * `readTarget()` before each read: while a frame of more than IN_PLACE_FRAME_BYTES_MIN is
+ * awaited, the decoder allocates that frame's content buffer (its length already checked) and
+ * lends the view of its missing bytes, so the socket fills the frame directly and `push` of
+ * that view only advances (no concatenation copy). Readers that never ask keep the
+ * collect-then-concatenate path, which allocates only as bytes arrive.
  */
 export class FrameDecoder {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** The awaited large frame's content, filled in place up to `frameFilled` bytes. */
+  private frame: Buffer | null = null;
+  private frameFilled = 0;
 
   constructor(
     private readonly sink: (content: Buffer) => void,
@@ -127,13 +140,31 @@ export class FrameDecoder {
   }
 
   get bufferedBytes(): number {
-    return this.pendingBytes;
+    return this.frame === null ? this.pendingBytes : LENGTH_PREFIX_BYTES + this.frameFilled;
+  }
+
+  /**
+   * Where the next read should land: a view of the awaited large frame's missing bytes, or
+   * null (the reader uses a fresh buffer of its own). A chunk read into that view must be the
+   * next `push`, as `view.subarray(0, bytesRead)`.
+   */
+  readTarget(): Buffer | null {
+    if (this.frame === null) {
+      const length = this.awaitedContentBytes();
+      if (length <= IN_PLACE_FRAME_BYTES_MIN) return null;
+      this.startInPlace(length);
+    }
+    const frame = this.frame as Buffer;
+    return frame.subarray(this.frameFilled);
   }
 
   /** Throws PetrelError(ERR_FRAME_TOO_LARGE | ERR_FRAME_MALFORMED); the caller closes the connection. */
   push(chunk: Buffer): void {
     let data = chunk;
-    if (this.pendingBytes > 0) {
+    if (this.frame !== null) {
+      data = this.fill(this.frame, chunk);
+      if (data.length === 0) return;
+    } else if (this.pendingBytes > 0) {
       this.pending.push(chunk);
       this.pendingBytes += chunk.length;
       // Concatenate only once the whole awaited frame (or at least its prefix) is here, so a
@@ -143,6 +174,10 @@ export class FrameDecoder {
       this.pending = [];
       this.pendingBytes = 0;
     }
+    this.split(data);
+  }
+
+  private split(data: Buffer): void {
     let position = 0;
     while (data.length - position >= LENGTH_PREFIX_BYTES) {
       const length = data.readInt32BE(position);
@@ -157,6 +192,56 @@ export class FrameDecoder {
       this.pending.push(rest);
       this.pendingBytes = rest.length;
     }
+  }
+
+  /**
+   * Adds `chunk` to the in-place frame: a chunk read into the lent view only advances, any other
+   * is copied. Emits the frame once full; returns the chunk's bytes beyond it.
+   */
+  private fill(frame: Buffer, chunk: Buffer): Buffer {
+    const missingBytes = frame.length - this.frameFilled;
+    let usedBytes: number;
+    if (chunk.buffer === frame.buffer && chunk.byteOffset === frame.byteOffset + this.frameFilled) {
+      assert(chunk.length <= missingBytes, 'an in-place read stays inside its frame');
+      usedBytes = chunk.length;
+    } else {
+      usedBytes = Math.min(chunk.length, missingBytes);
+      chunk.copy(frame, this.frameFilled, 0, usedBytes);
+    }
+    this.frameFilled += usedBytes;
+    if (this.frameFilled === frame.length) {
+      this.frame = null;
+      this.frameFilled = 0;
+      this.sink(frame);
+    }
+    return chunk.subarray(usedBytes);
+  }
+
+  /** Moves the pending bytes (prefix included, length checked) into a new in-place frame buffer. */
+  private startInPlace(length: number): void {
+    const frame = Buffer.allocUnsafe(length);
+    let skipBytes = LENGTH_PREFIX_BYTES;
+    let filled = 0;
+    for (const piece of this.pending) {
+      const from = Math.min(skipBytes, piece.length);
+      skipBytes -= from;
+      filled += piece.copy(frame, filled, from);
+    }
+    assert(filled < length, 'a complete frame is never pending');
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.frame = frame;
+    this.frameFilled = filled;
+  }
+
+  /**
+   * The pending frame's content length when its whole prefix is in the first pending piece
+   * (then `split` has checked it), else 0.
+   */
+  private awaitedContentBytes(): number {
+    const first = this.pending[0];
+    if (first === undefined || first.length < LENGTH_PREFIX_BYTES) return 0;
+    return first.readInt32BE(0);
   }
 
   /** Bytes needed before the pending data can yield a frame. */

@@ -161,6 +161,7 @@ export class RemotingClient {
       (content) => this.dispatcher.dispatchFrame(content, link),
       this.options.frameBytesMax ?? FRAME_BYTES_MAX,
     );
+    connection.readInto?.(() => decoder.readTarget());
     connection.onData((chunk) => this.read(link, decoder, chunk));
     connection.onClose((reason) => this.dropped(link, reason));
     this.links.set(address, link);

@@ -26,6 +26,13 @@ export interface Connection {
   writeFrames(frames: readonly Buffer[]): void;
   /** Registers the single data listener: raw bytes, arbitrary chunking, frames back to back. */
   onData(listener: (chunk: Buffer) => void): void;
+  /**
+   * Optional (TCP): before each socket read the connection asks `target` where the bytes should
+   * land; a non-null view (a decoder's awaited frame, `FrameDecoder.readTarget`) is filled and
+   * handed to the data listener as `view.subarray(0, bytesRead)`, null means a buffer of the
+   * connection's own. Register before `onData`.
+   */
+  readInto?(target: () => Buffer | null): void;
   /** Registers a listener run once when the connection closes (either side), with a reason. */
   onClose(listener: (reason: string) => void): void;
   /** Closes the connection; `reason` is passed to close listeners and logged. */
