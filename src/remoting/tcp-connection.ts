@@ -11,6 +11,13 @@ const READ_SLAB_BYTES = 64 * 1024;
 const READ_WINDOW_BYTES_MIN = 16 * 1024;
 
 /**
+ * The read right after a lent frame completes is at most this long: large frames tend to come
+ * back to back, and the next one's first read is copied into its own buffer once its length is
+ * known, so that read should hold little more than the next frame's prefix and header.
+ */
+const READ_AFTER_FRAME_BYTES = 4 * 1024;
+
+/**
  * The socket's reads (net `onread`, no 'data' events): each read lands in the reader's target
  * when it names one (a large frame's missing bytes), else in the unread tail of a slab. Slab
  * bytes are never read into twice: frames handed on are views that consumers keep.
@@ -22,6 +29,7 @@ class SocketReads {
   private early: Buffer[] = [];
   private slab = Buffer.allocUnsafe(READ_SLAB_BYTES);
   private slabPosition = 0;
+  private lastReadWasLent = false;
 
   readInto(target: () => Buffer | null): void {
     this.target = target;
@@ -44,13 +52,15 @@ class SocketReads {
       this.slab = Buffer.allocUnsafe(READ_SLAB_BYTES);
       this.slabPosition = 0;
     }
-    return this.slab.subarray(this.slabPosition);
+    const windowBytes = this.lastReadWasLent ? READ_AFTER_FRAME_BYTES : this.slab.length - this.slabPosition;
+    return this.slab.subarray(this.slabPosition, this.slabPosition + windowBytes);
   }
 
   /** Hands the bytes read to the listener; true: keep reading (flowing, as with 'data'). */
   delivered(bytesRead: number, buffer: Uint8Array): boolean {
     const chunk = Buffer.from(buffer.buffer, buffer.byteOffset, bytesRead);
-    if (buffer.buffer === this.slab.buffer) this.slabPosition += bytesRead;
+    this.lastReadWasLent = buffer.buffer !== this.slab.buffer;
+    if (!this.lastReadWasLent) this.slabPosition += bytesRead;
     if (this.listener === null) this.early.push(chunk);
     else this.listener(chunk);
     return true;
