@@ -30,8 +30,16 @@ export function indexFileBytes(slotCount: number, entryCountMax: number): number
 export function indexKeyHash(topicHashPrefix: number, key: string): number {
   let hash = topicHashPrefix;
   for (let i = 0; i < key.length; i++) hash = (Math.imul(hash, 31) + key.charCodeAt(i)) | 0;
-  const absolute = Math.abs(hash);
-  return absolute < 0 ? 0 : absolute;
+  return positiveKeyHash(hash);
+}
+
+/**
+ * RocketMQ's positive key hash: Java's `Math.abs` of Integer.MIN_VALUE stays negative and the
+ * broker then uses 0; JS's `Math.abs` would give 2^31, which fits no int32 slot, entry or
+ * Int32Array of producer-computed hashes.
+ */
+function positiveKeyHash(hash: number): number {
+  return hash === -0x80000000 ? 0 : Math.abs(hash);
 }
 
 let lastPrefixTopic = '';
@@ -107,7 +115,7 @@ function hashKeyTokens(
     const byte = buffer[position] as number;
     if (byte === PAIR_SEPARATOR) break;
     if (split && byte === KEY_SEPARATOR) {
-      if (position > tokenStart) sink(ascii ? Math.abs(hash) : indexKeyHash(prefixHash, buffer.toString('utf8', tokenStart, position)));
+      if (position > tokenStart) sink(ascii ? positiveKeyHash(hash) : indexKeyHash(prefixHash, buffer.toString('utf8', tokenStart, position)));
       tokenStart = position + 1;
       hash = prefixHash;
       ascii = true;
@@ -116,7 +124,7 @@ function hashKeyTokens(
     if (byte >= 0x80) ascii = false;
     hash = (Math.imul(hash, 31) + byte) | 0;
   }
-  if (position > tokenStart) sink(ascii ? Math.abs(hash) : indexKeyHash(prefixHash, buffer.toString('utf8', tokenStart, position)));
+  if (position > tokenStart) sink(ascii ? positiveKeyHash(hash) : indexKeyHash(prefixHash, buffer.toString('utf8', tokenStart, position)));
   return position;
 }
 
