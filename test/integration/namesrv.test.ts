@@ -13,6 +13,7 @@ import { encodeRegisterBrokerBody } from '../../src/protocol/bodies/route.js';
 import { RequestCode } from '../../src/protocol/request-code.js';
 import { ResponseCode } from '../../src/protocol/response-code.js';
 import { RemotingClient } from '../../src/remoting/client.js';
+import { freePortRun } from '../../bench/load/compare/servers.js';
 import { freePort, spawnPetrel, stopAllPetrel, tmpDir, waitFor } from '../helpers/process.js';
 
 const BOOT_LINE = /The Name Server boot success\. serializeType=JSON/;
@@ -143,8 +144,12 @@ describe('bin/mqnamesrv', () => {
     const dir = tmpDir('petrel-standalone-');
     cleanups.push(dir.remove);
     const port = await freePort();
+    // The standalone also starts a Broker: its ports and store are the test's own, never the
+    // defaults (10911 and ~/store, which other processes on the machine may hold).
+    const brokerPort = await freePortRun(3);
     const standalone = await spawnPetrel('bin/petrel', ['standalone', `--namesrv.listenPort=${port}`,
-      `--logDir=${dir.path}`, `--kvConfigPath=${join(dir.path, 'kv.json')}`], { readyPattern: /boot success/ });
+      `--logDir=${dir.path}`, `--kvConfigPath=${join(dir.path, 'kv.json')}`, `--broker.listenPort=${brokerPort}`,
+      `--storePathRootDir=${join(dir.path, 'store')}`, '--mappedFileSizeCommitLog=1048576'], { readyPattern: /boot success/ });
     cleanups.push(() => standalone.kill9());
     expect(standalone.stdout()).toContain(`NameServer listening on 0.0.0.0:${port}`);
     expect(await routeCode(newClient(), `127.0.0.1:${port}`, 'Nothing')).toBe(ResponseCode.TOPIC_NOT_EXIST);
