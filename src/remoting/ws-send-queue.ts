@@ -1,4 +1,5 @@
 import { assert } from '../common/assert.js';
+import { FifoQueue } from '../common/fifo-queue.js';
 
 /**
  * Per-connection outgoing WebSocket message queue with backpressure, following the safe pattern
@@ -35,8 +36,7 @@ export interface WsSendQueueOptions {
 }
 
 export class WsSendQueue {
-  private readonly messages: Buffer[] = [];
-  private head = 0;
+  private readonly messages = new FifoQueue<Buffer>();
   private queuedBytesValue = 0;
   private waitingForDrain = false;
   private resumeScheduled = false;
@@ -67,7 +67,7 @@ export class WsSendQueue {
   /** Sends `messages` in order (batched), or queues what backpressure holds back. */
   enqueue(messages: readonly Buffer[]): void {
     if (this.closed || messages.length === 0) return;
-    if (this.waitingForDrain || this.messages.length > this.head) {
+    if (this.waitingForDrain || this.messages.size > 0) {
       for (const message of messages) this.push(message);
     } else {
       this.sink.batch(() => this.sendDirect(messages));
@@ -85,8 +85,7 @@ export class WsSendQueue {
   /** Drops everything queued; later enqueues are ignored. */
   close(): void {
     this.closed = true;
-    this.messages.length = 0;
-    this.head = 0;
+    this.messages.clear();
     this.queuedBytesValue = 0;
   }
 
@@ -113,8 +112,8 @@ export class WsSendQueue {
     if (this.closed) return;
     this.waitingForDrain = false;
     this.sink.batch(() => {
-      while (this.messages.length > this.head) {
-        const message = this.messages[this.head] as Buffer;
+      while (this.messages.size > 0) {
+        const message = this.messages.peek();
         const result = this.sink.trySend(message);
         if (result === 'dropped') {
           this.waitingForDrain = true;
@@ -137,16 +136,8 @@ export class WsSendQueue {
   }
 
   private shift(message: Buffer): void {
-    this.messages[this.head] = EMPTY;
-    this.head++;
+    this.messages.shift();
     this.queuedBytesValue -= message.length;
-    if (this.head === this.messages.length) {
-      this.messages.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.messages.length) {
-      this.messages.splice(0, this.head);
-      this.head = 0;
-    }
   }
 
   private checkBound(): void {
@@ -158,10 +149,8 @@ export class WsSendQueue {
   }
 
   private invariants(): void {
-    assert(this.head <= this.messages.length, 'queue head past its end');
     assert(this.queuedBytesValue >= 0, 'negative queued bytes');
-    if (this.messages.length === this.head) assert(this.queuedBytesValue === 0, 'bytes without messages');
+    if (this.messages.size === 0) assert(this.queuedBytesValue === 0, 'bytes without messages');
   }
 }
 
-const EMPTY = Buffer.alloc(0);

@@ -1,4 +1,5 @@
 import { assert } from '../../common/assert.js';
+import { FifoQueue } from '../../common/fifo-queue.js';
 import type { AppendCallback, AppendSubmitStatus } from '../../store/types.js';
 import type { MessageAppender } from './ports.js';
 
@@ -41,9 +42,7 @@ interface WaitingSend {
 }
 
 export class SendQueue {
-  private readonly waiting: WaitingSend[] = [];
-  /** Index of the first live entry of `waiting` (entries before it are taken). */
-  private head = 0;
+  private readonly waiting = new FifoQueue<WaitingSend>();
   private waitingBytes = 0;
   private timer: NodeJS.Timeout | undefined = undefined;
   private offerScheduled = false;
@@ -58,7 +57,7 @@ export class SendQueue {
 
   /** Sends waiting now. */
   get size(): number {
-    return this.waiting.length - this.head;
+    return this.waiting.size;
   }
 
   get bytes(): number {
@@ -111,7 +110,7 @@ export class SendQueue {
   private offer(): void {
     const now = this.options.nowMs();
     while (this.size > 0) {
-      const next = this.waiting[this.head] as WaitingSend;
+      const next = this.waiting.peek();
       if (this.options.fastFailure && now - next.enqueuedMs >= this.options.waitTimeMs) {
         this.take().refused('busy-timeout');
         continue;
@@ -128,16 +127,8 @@ export class SendQueue {
   }
 
   private take(): WaitingSend {
-    const entry = this.waiting[this.head] as WaitingSend;
-    this.head++;
+    const entry = this.waiting.shift();
     this.waitingBytes -= entry.records.length;
-    if (this.head === this.waiting.length) {
-      this.waiting.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.waiting.length) {
-      this.waiting.splice(0, this.head);
-      this.head = 0;
-    }
     return entry;
   }
 
