@@ -9,7 +9,7 @@ import type { MessageExt } from './message.js';
 import { type MessageQueue, queueKey } from './message-queue.js';
 import { type OffsetStore, ReadOffsetType } from './offset-store.js';
 import { ProcessQueue } from './process-queue.js';
-import { type PullHost, type PullSettings, PullTask } from './pull-task.js';
+import { PullGate, type PullHost, type PullSettings, PullTask } from './pull-task.js';
 import { RebalanceService, type RebalanceHost } from './rebalance.js';
 import { buildSubscription, ExpressionType, type SubscriptionData } from './subscription.js';
 import { MessageSelector } from './message-selector.js';
@@ -22,7 +22,8 @@ import { checkGroup, checkTopic } from './validators.js';
  * the background. Each poll advances the consume position of the queues it returned;
  * `commitSync` writes those positions to the offset store (broker or local file), and with
  * `autoCommit` (default) that happens every `autoCommitIntervalMs`. `seek` moves a queue's
- * position; `committed` reads the stored offset.
+ * position; `committed` reads the stored offset. `pause(queues)` / `resume(queues)` stop and
+ * restart the background pulling of those queues (messages already pulled stay pollable).
  */
 export interface LitePullConsumerOptions extends ClientOptions {
   groupName?: string;
@@ -63,6 +64,9 @@ export class LitePullConsumer implements ClientMember, RebalanceHost, PullHost {
   private waiter: (() => void) | null = null;
   private assigned: MessageQueue[] | null = null;
   private state: 'created' | 'running' | 'shutdown' = 'created';
+  /** Keys of paused queues (kept across rebalancing, unlike Java's per-assignment flag). */
+  private readonly pausedQueues = new Set<string>();
+  readonly pullGate = new PullGate();
 
   constructor(options: LitePullConsumerOptions) {
     this.group = options.groupName ?? options.consumerGroup ?? '';
@@ -178,6 +182,25 @@ export class LitePullConsumer implements ClientMember, RebalanceHost, PullHost {
     this.consumedOffsets.set(queueKey(queue), { queue, queueOffset });
   }
 
+  /**
+   * Stops pulling these queues (DefaultLitePullConsumer.pause): no new pull is sent for them; a
+   * pull under way completes and its messages can still be polled.
+   */
+  pause(queues: readonly MessageQueue[]): void {
+    for (const queue of queues) this.pausedQueues.add(queueKey(queue));
+  }
+
+  /** Pulls these queues again (DefaultLitePullConsumer.resume), at once. */
+  resume(queues: readonly MessageQueue[]): void {
+    for (const queue of queues) this.pausedQueues.delete(queueKey(queue));
+    this.pullGate.open();
+  }
+
+  /** True while `queue` is paused. */
+  isPaused(queue: MessageQueue): boolean {
+    return this.pausedQueues.has(queueKey(queue));
+  }
+
   /** The committed offset of a queue (-1 when none). */
   committed(queue: MessageQueue): Promise<number> {
     return this.offsetStore.readOffset(queue, ReadOffsetType.STORE);
@@ -187,6 +210,7 @@ export class LitePullConsumer implements ClientMember, RebalanceHost, PullHost {
     if (this.state !== 'running') return;
     await this.commitSync();
     this.state = 'shutdown';
+    this.pullGate.open();
     this.waiter?.();
     this.rebalancer.dropAll();
     for (const entry of this.tasks.values()) entry.processQueue.dropped = true;
@@ -243,6 +267,10 @@ export class LitePullConsumer implements ClientMember, RebalanceHost, PullHost {
 
   isRunning(): boolean {
     return this.state === 'running';
+  }
+
+  pullSuspended(queue: MessageQueue): boolean {
+    return this.pausedQueues.size > 0 && this.pausedQueues.has(queueKey(queue));
   }
 
   // ClientMember

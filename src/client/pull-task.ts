@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AssertionError } from '../common/assert.js';
+import { assert, AssertionError } from '../common/assert.js';
 import type { Logger } from '../common/log.js';
 import { PullStatus, PullSysFlag, pullMessage, type PullResponse } from './client-api.js';
 import type { ClientInstance } from './client-instance.js';
@@ -47,6 +47,35 @@ export interface PullHost {
   isRunning(): boolean;
   /** > 0 to hold pulling the queue that long (orderly: its broker lock is not held). */
   pullPauseMs?(processQueue: ProcessQueue): number;
+  /**
+   * True while the consumer is suspended (push `suspend()`) or the queue paused (lite pull
+   * `pause(queues)`): no new pull goes out; the task parks on `pullGate` until it is opened.
+   */
+  pullSuspended?(queue: MessageQueue): boolean;
+  readonly pullGate?: PullGate;
+}
+
+/**
+ * Where suspended pull tasks park: `wait()` settles at the next `open()` (a resume, or a
+ * shutdown), and each woken task checks again whether its queue may pull. RocketMQ re-checks a
+ * suspended consumer every 1000 ms (PULL_TIME_DELAY_MILLS_WHEN_SUSPEND); parking restarts the
+ * pulls at once.
+ */
+export class PullGate {
+  private parked: Promise<void> | null = null;
+  private release: (() => void) | null = null;
+
+  wait(): Promise<void> {
+    if (this.parked === null) this.parked = new Promise<void>((resolve) => { this.release = resolve; });
+    return this.parked;
+  }
+
+  open(): void {
+    const release = this.release;
+    this.parked = null;
+    this.release = null;
+    release?.();
+  }
 }
 
 export class PullTask {
@@ -65,13 +94,20 @@ export class PullTask {
    * Runs until the queue is dropped or the consumer stops. Never rejects. As RocketMQ's pull
    * callback does, the next pull goes out before the listener gets the messages just pulled
    * (they are delivered from a setImmediate queued after the request's socket flush), so the
-   * broker reads the next batch while this one is consumed.
+   * broker reads the next batch while this one is consumed. While the host is suspended no
+   * pull is sent (one already sent completes and is delivered) and the loop parks on its gate.
    */
   async run(): Promise<void> {
     const settings = this.host.settings;
     let next: InFlightPull | null = null;
     while (this.active()) {
       if (next === null) {
+        if (this.suspended()) {
+          const gate = this.host.pullGate;
+          assert(gate !== undefined, 'a host that suspends pulls has a pull gate');
+          await gate.wait();
+          continue;
+        }
         const delayMs = this.flowControlDelayMs();
         if (delayMs > 0) {
           await sleep(delayMs, undefined, { ref: false });
@@ -94,7 +130,7 @@ export class PullTask {
       }
       if (!this.active()) break;
       const fresh = generation === this.generation ? this.handle(response) : null;
-      if (fresh !== null && settings.pullIntervalMs === 0 && this.flowControlDelayMs() === 0) {
+      if (fresh !== null && settings.pullIntervalMs === 0 && this.flowControlDelayMs() === 0 && !this.suspended()) {
         next = this.startPull();
         this.deliverSoon(fresh, generation);
         continue;
@@ -121,6 +157,11 @@ export class PullTask {
     this.generation++;
     this.nextOffset = queueOffset;
     this.processQueue.clear();
+  }
+
+  /** Suspended by the consumer (a pull already sent still completes and is delivered). */
+  private suspended(): boolean {
+    return this.host.pullSuspended?.(this.queue) ?? false;
   }
 
   private active(): boolean {

@@ -15,7 +15,7 @@ import type { MessageQueue } from './message-queue.js';
 import { MessageSelector } from './message-selector.js';
 import type { OffsetStore } from './offset-store.js';
 import type { ProcessQueue } from './process-queue.js';
-import { type PullHost, type PullSettings, PullTask } from './pull-task.js';
+import { PullGate, type PullHost, type PullSettings, PullTask } from './pull-task.js';
 import { QueueLocker } from './queue-locks.js';
 import { RebalanceService, type RebalanceHost } from './rebalance.js';
 import { republishToRetry, sendMessageBack } from './send-back.js';
@@ -31,7 +31,9 @@ import { checkGroup, checkTopic } from './validators.js';
  * consumers by rebalancing (clustering) or all read by everyone (broadcasting); each owned queue
  * has a long-polling pull loop feeding the consume service; progress is committed to the broker
  * (clustering, every 5 s and on pulls) or a local file (broadcasting). Failed messages go back to
- * the broker for retry (clustering). `shutdown` stops pulling, waits for running handlers,
+ * the broker for retry (clustering). `suspend()` / `resume()` stop and restart pulling
+ * (DefaultMQPushConsumer's): messages already pulled or in a pull under way are still delivered,
+ * rebalancing and heartbeats go on. `shutdown` stops pulling, waits for running handlers,
  * commits offsets and unregisters.
  */
 export interface PushConsumerOptions extends ClientOptions {
@@ -91,6 +93,8 @@ export class PushConsumer implements ClientMember, RebalanceHost, PullHost {
   private consumeService: ConsumeDispatcher | null = null;
   private locker: QueueLocker | undefined;
   private state: 'created' | 'running' | 'shutdown' = 'created';
+  private suspendedFlag = false;
+  readonly pullGate = new PullGate();
 
   constructor(options: PushConsumerOptions) {
     this.group = options.groupName ?? options.consumerGroup ?? '';
@@ -241,11 +245,33 @@ export class PushConsumer implements ClientMember, RebalanceHost, PullHost {
   async shutdown(): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'shutdown';
+    this.pullGate.open();
     await this.consumeService?.shutdown(this.options.awaitTerminationMillisWhenShutdown ?? 5_000);
     await this.persistOffsets();
     this.rebalancer.dropAll();
     await this.rebalancer.unlockAll();
     await this.instance.shutdown();
+  }
+
+  /**
+   * Stops sending pulls (DefaultMQPushConsumer.suspend): each queue's loop parks before its next
+   * pull. A pull already sent (a long poll held by the broker included) still completes, and
+   * what it brings, like every message already pulled, is delivered. Rebalancing, heartbeats
+   * and offset commits go on. Callable before start (the consumer then starts suspended).
+   */
+  suspend(): void {
+    this.suspendedFlag = true;
+  }
+
+  /** Sends pulls again (DefaultMQPushConsumer.resume): parked queue loops pull at once. */
+  resume(): void {
+    this.suspendedFlag = false;
+    this.pullGate.open();
+  }
+
+  /** True between suspend() and resume(). */
+  isSuspended(): boolean {
+    return this.suspendedFlag;
   }
 
   /** Queues this consumer owns now (for tests and tools). */
@@ -306,6 +332,10 @@ export class PushConsumer implements ClientMember, RebalanceHost, PullHost {
 
   isRunning(): boolean {
     return this.state === 'running';
+  }
+
+  pullSuspended(_queue: MessageQueue): boolean {
+    return this.suspendedFlag;
   }
 
   pullPauseMs(processQueue: ProcessQueue): number {
