@@ -1,8 +1,11 @@
 /**
- * Runs one workload against one driver, through OMB's phases:
+ * Runs one workload against one driver, through OMB's phases (its WorkloadGenerator):
  *   setup (topics, consumers, producers, a readiness probe) → warm-up → measurement,
- * or, for a backlog workload:
- *   setup (topics, producers) → backlog build (consumers absent) → consumers start → drain.
+ * or, for a backlog workload, the same setup and warm-up, then:
+ *   wait until the consumers caught up → pause them → build the backlog → resume → drain.
+ * Every driver's consumers are thus live and warm when the drain starts. Messages a consumer
+ * still receives while paused (reads already under way: a held long poll, a blocking XREAD) are
+ * counted and reported; the drain counts what arrives after the resume.
  * It samples the stats every `samplePeriodSeconds`, prints OMB's live line for each sample,
  * steers the max-rate probe every second, and returns the result document.
  */
@@ -24,6 +27,8 @@ import { ombAggregatedLine, ombLiveLine } from './report/console.js';
 const CONTROL_PERIOD_SECONDS = 1;
 /** How long topics may take to deliver a first message (consumer group rebalance included). */
 const READINESS_TIMEOUT_MS = 60_000;
+/** How long the consumers may take to catch up with the warm-up traffic before the pause. */
+const CATCH_UP_TIMEOUT_MS = 120_000;
 const TICK_MS = 250;
 
 export interface RunOptions {
@@ -70,14 +75,15 @@ class WorkloadRun {
     const { driver } = this.options;
     const backlog = backlogMessageCount(this.workload);
     try {
-      await this.createTopicsAndProducers();
+      await this.createTopics();
+      await this.createConsumers('earliest');
+      await this.createProducers();
+      await this.probeReadiness();
       let drain: BacklogDrain | undefined;
       let summary: RunSummary;
       if (backlog > 0) {
         ({ drain, summary } = await this.runBacklog(backlog));
       } else {
-        await this.createConsumers('earliest');
-        await this.probeReadiness();
         summary = await this.runTimed();
       }
       return this.result(summary, drain);
@@ -88,13 +94,19 @@ class WorkloadRun {
     }
   }
 
-  private async createTopicsAndProducers(): Promise<void> {
+  private async createTopics(): Promise<void> {
     const { driver } = this.options;
     const prefix = driver.topicNamePrefix();
     for (let i = 0; i < this.workload.topics; i++) {
       const topic = `${prefix}-${i}`;
       await driver.createTopic(topic, this.workload.partitionsPerTopic);
       this.clients.topics.push(topic);
+    }
+  }
+
+  private async createProducers(): Promise<void> {
+    const { driver } = this.options;
+    for (const topic of this.clients.topics) {
       for (let p = 0; p < this.workload.producersPerTopic; p++) {
         this.clients.producers.push(await driver.createProducer(topic));
       }
@@ -216,34 +228,66 @@ class WorkloadRun {
     };
   }
 
+  /**
+   * OMB's buildAndDrainBacklog after its warm-up: the consumers are paused while the backlog is
+   * sent, then resumed. The target counts everything sent since the pause (× subscriptions ×
+   * backlogDrainRatio), including what arrived while paused; the drain rate counts only what
+   * arrived after the resume, from the first to the last of it.
+   */
   private async runBacklog(backlog: number): Promise<{ drain: BacklogDrain; summary: RunSummary }> {
     const { progress } = this.options;
+    if (this.workload.warmupDurationMinutes > 0) await this.warmUp();
+    await Promise.all(this.clients.consumers.map((consumer) => consumer.pause()));
+    const paused = this.countersNow();
     const sender = this.newSender();
     progress.phase('backlog', backlog, 'msg');
     const building = sender.limitTo(backlog);
     sender.setRate(this.workload.producerRate);
-    const ticker = setInterval(() => progress.update(this.stats.totalSent), TICK_MS);
+    const ticker = setInterval(() => progress.update(this.stats.totalSent - paused.sent), TICK_MS);
     await building;
     await sender.stop();
     clearInterval(ticker);
-    progress.log(`backlog built: ${this.stats.totalSent} sent, ${this.stats.totalSendErrors} failed`);
+    const backlogMessages = this.stats.totalSent - paused.sent;
+    progress.log(`backlog built: ${backlogMessages} sent, ${this.stats.totalSendErrors - paused.errors} failed`);
     this.stats.snapshot(nowUs(), false);
     this.stats.resetTotals();
-    const counts = this.countersNow();
-    const target = Math.floor(this.stats.totalSent * this.workload.subscriptionsPerTopic * this.workload.backlogDrainRatio);
+    const target = paused.received
+      + Math.floor(backlogMessages * this.workload.subscriptionsPerTopic * this.workload.backlogDrainRatio);
+    const resumed = this.countersNow();
+    const receivedWhilePaused = resumed.received - paused.received;
+    this.firstReceiveUs = undefined;
+    this.lastReceiveUs = undefined;
     const startUs = nowUs();
-    await this.createConsumers('earliest');
+    await Promise.all(this.clients.consumers.map((consumer) => consumer.resume()));
     await this.drainPhase(target);
     const endUs = nowUs();
-    assert(this.firstReceiveUs !== undefined && this.lastReceiveUs !== undefined, 'drain received messages');
-    const drainSeconds = Math.max(1e-6, (this.lastReceiveUs - this.firstReceiveUs) / 1e6);
-    const received = this.stats.totalReceived - counts.received;
+    const received = this.stats.totalReceived - resumed.received;
+    const first = this.firstReceiveUs;
+    const last = this.lastReceiveUs;
+    assert(received === 0 || (first !== undefined && last !== undefined), 'drain received messages');
+    const drainSeconds = Math.max(1e-6, first === undefined || last === undefined ? 0 : (last - first) / 1e6);
     const drain: BacklogDrain = {
       messages: received, drainSeconds, drainRate: received / drainSeconds,
-      drainSecondsFromStart: (endUs - startUs) / 1e6,
+      drainSecondsFromStart: (endUs - startUs) / 1e6, backlogMessages, receivedWhilePaused,
     };
-    progress.log(`backlog drained: ${received} messages in ${drainSeconds.toFixed(3)} s = ${drain.drainRate.toFixed(0)} msg/s`);
-    return { drain, summary: this.summarySince(counts, drainSeconds) };
+    progress.log(`backlog drained: ${received} messages in ${drainSeconds.toFixed(3)} s = ${drain.drainRate.toFixed(0)} msg/s`
+      + ` (${receivedWhilePaused} received while paused; ${drain.drainSecondsFromStart.toFixed(3)} s from resume)`);
+    return { drain, summary: this.summarySince(resumed, drainSeconds) };
+  }
+
+  /** Warm-up traffic at producerRate (OMB runs it before the backlog too), then lets the consumers catch up. */
+  private async warmUp(): Promise<void> {
+    const sender = this.newSender();
+    sender.setRate(this.workload.producerRate);
+    await this.timedPhase('warm-up', this.workload.warmupDurationMinutes * 60, false, undefined);
+    await sender.stop();
+    const expected = (): number => this.stats.totalSent * this.workload.subscriptionsPerTopic;
+    const deadline = Date.now() + CATCH_UP_TIMEOUT_MS;
+    while (this.stats.totalReceived < expected()) {
+      if (Date.now() > deadline) throw new Error(`warm-up not consumed: ${this.stats.totalReceived}/${expected()}`);
+      await sleep(20);
+    }
+    this.options.progress.log(`warm-up: ${this.stats.totalSent} sent, ${this.stats.totalReceived} received`);
   }
 
   private async drainPhase(target: number): Promise<void> {

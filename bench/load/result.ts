@@ -27,8 +27,12 @@ export interface BacklogDrain {
   /** From the first to the last message of the backlog received. */
   drainSeconds: number;
   drainRate: number;
-  /** From the moment consumers were started, including their startup/rebalance. */
+  /** From the consumers' resume to the last message of the backlog received. */
   drainSecondsFromStart: number;
+  /** Messages sent to build the backlog (while the consumers were paused). */
+  backlogMessages: number;
+  /** Messages received while paused (reads already under way at the pause); not in `messages`. */
+  receivedWhilePaused: number;
 }
 
 export interface TestResult {

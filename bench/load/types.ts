@@ -32,7 +32,15 @@ export type ConsumerCallback = (
   storeTimeUs: number | undefined,
 ) => void;
 
+/**
+ * A consumer. `pause` / `resume` serve the backlog phase (OMB pauses its consumers while the
+ * backlog is built; OMB does it by blocking the callback thread, which Node cannot, so here each
+ * driver stops issuing reads): after `pause` no new read or pull is sent, a read already under
+ * way (a blocking XREAD, a held long poll) may still deliver; `resume` reads again at once.
+ */
 export interface BenchmarkConsumer {
+  pause(): Promise<void>;
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 

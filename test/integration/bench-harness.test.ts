@@ -3,6 +3,10 @@
 // Petrel over TCP and WebSocket), and the outputs are checked: the result JSON has OMB's fields and
 // histograms that decode to the counts it reports, the CSV has its header and one row per result,
 // and the HTML report, opened in headless Chromium, draws its uPlot charts with no console error.
+// A tiny backlog workload (OMB's flow: consumers first, warm-up, pause, build 20,000 messages,
+// resume, drain) runs against Redis and Petrel over TCP, and its drain numbers must add up: the
+// backlog sent equals what arrived after the resume plus what arrived while paused, the drain
+// rate is those messages over their first-to-last time, which lies within resume-to-drained.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,8 +28,8 @@ const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync',
 ];
 
-async function runSmoke(outputDir: string, drivers: string[], sets: string[]): Promise<string> {
-  const args = [mqbench, 'run', join(root, 'bench/load/workloads/smoke-1-topic-128b.yaml'),
+async function runSmoke(outputDir: string, drivers: string[], sets: string[], workload = 'smoke-1-topic-128b.yaml'): Promise<string> {
+  const args = [mqbench, 'run', join(root, 'bench/load/workloads', workload),
     '--drivers', ...drivers.map((d) => join(root, 'bench/load/drivers', d)),
     ...sets.flatMap((s) => ['--set', s]), '--stats-period', '1', '-o', outputDir, '--name', 'report', '--no-progress'];
   const { stdout } = await run(process.execPath, args, { cwd: root, timeout: 140_000 });
@@ -53,6 +57,31 @@ function checkResult(result: TestResult, driver: string): void {
   expect(env.node).toBe(process.version);
   expect(env.gitCommit).toMatch(/^[0-9a-f]{40}$|^unknown$/);
   expect(env.driver.flushMode.length).toBeGreaterThan(0);
+}
+
+/** Runs the backlog smoke workload for one driver and checks that its drain numbers add up. */
+async function checkBacklogRun(driver: string, sets: string[]): Promise<void> {
+  const outputDir = mkdtempSync(join(tmpdir(), 'mqbench-backlog-out-'));
+  try {
+    const stdout = await runSmoke(outputDir, [driver], sets, 'smoke-backlog-128b.yaml');
+    expect(stdout).toMatch(/^warm-up: \d+ sent, \d+ received$/m);
+    expect(stdout).toMatch(/^backlog built: 20000 sent, 0 failed$/m);
+    const jsonFile = readdirSync(outputDir).find((f) => f.endsWith('.json'));
+    expect(jsonFile).toBeDefined();
+    const result = JSON.parse(readFileSync(join(outputDir, jsonFile!), 'utf8')) as TestResult;
+    const drain = result.backlogDrain;
+    expect(drain).not.toBeNull();
+    expect(drain!.backlogMessages).toBe(20_000);
+    expect(drain!.receivedWhilePaused).toBeGreaterThanOrEqual(0);
+    expect(drain!.receivedWhilePaused).toBeLessThan(20_000);
+    expect(drain!.messages + drain!.receivedWhilePaused).toBe(20_000);
+    expect(drain!.drainRate).toBeCloseTo(drain!.messages / drain!.drainSeconds, 3);
+    expect(drain!.drainSeconds).toBeLessThanOrEqual(drain!.drainSecondsFromStart);
+    expect(result.summary.messagesReceived).toBe(drain!.messages);
+    expect(result.summary.sendErrors).toBe(0);
+  } finally {
+    rmSync(outputDir, { recursive: true, force: true });
+  }
 }
 
 /** RFC 4180 fields of one line (quoted fields may hold commas and doubled quotes). */
@@ -144,6 +173,10 @@ describe('mqbench run against Redis Streams', () => {
     await checkHtmlInChromium(join(outputDir, 'report.html'), 1);
   }, 150_000);
 
+  it('runs the backlog flow (pause, build, resume, drain) with consistent drain numbers', async () => {
+    await checkBacklogRun('redis.yaml', [`redisPort=${redis.port}`]);
+  }, 150_000);
+
   it('runs the RocketMQ producer and consumer modes with their report lines', async () => {
     const common = ['--driver', join(root, 'bench/load/drivers/redis.yaml'), '--set', `redisPort=${redis.port}`,
       '-t', 'BenchmarkTest', '--report-interval', '1000'];
@@ -194,5 +227,9 @@ describe('mqbench run against Petrel (standalone broker, SDK over TCP and WebSoc
     expect(results[1]!.environment.driver.client).toContain('over ws');
     checkCsv(join(outputDir, 'report.csv'), ['petrel-tcp', 'petrel-ws']);
     await checkHtmlInChromium(join(outputDir, 'report.html'), 2);
+  }, 150_000);
+
+  it('runs the backlog flow over TCP with consistent drain numbers', async () => {
+    await checkBacklogRun('petrel-tcp.yaml', [`namesrvAddr=${petrel.address}`, `logDir=${join(outputDir, 'backlog-client-logs')}`]);
   }, 150_000);
 });

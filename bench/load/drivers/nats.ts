@@ -8,7 +8,7 @@
  * Store time is the stream's nanosecond timestamp from the delivery info.
  */
 import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, connect } from 'nats';
-import type { ConsumerMessages, JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
+import type { ConsumeOptions, Consumer, ConsumerMessages, JetStreamClient, JetStreamManager, NatsConnection } from 'nats';
 import type { BenchmarkConsumer, BenchmarkDriver, BenchmarkProducer, ConsumerCallback, DriverConfig, DriverEnvironment, StartPosition } from '../types.js';
 import { readStamp } from '../payload.js';
 import { checkKnownFields, choiceField, numberField, runSuffix, stringField } from './fields.js';
@@ -48,10 +48,32 @@ class NatsProducer implements BenchmarkProducer {
   async close(): Promise<void> {}
 }
 
+/**
+ * A `consume()` of a durable pull consumer. Paused, the consume is closed (its pull requests are
+ * no longer refilled); resumed, a new `consume()` of the same durable consumer goes on from its
+ * acknowledged position.
+ */
 class NatsConsumer implements BenchmarkConsumer {
-  constructor(private readonly messages: ConsumerMessages) {}
+  private messages: ConsumerMessages | undefined;
+
+  constructor(private readonly consumer: Consumer, private readonly options: ConsumeOptions) {}
+
+  async start(): Promise<void> {
+    this.messages = await this.consumer.consume(this.options);
+  }
+
+  async pause(): Promise<void> {
+    const messages = this.messages;
+    this.messages = undefined;
+    await messages?.close();
+  }
+
+  async resume(): Promise<void> {
+    if (this.messages === undefined) await this.start();
+  }
+
   async close(): Promise<void> {
-    await this.messages.close();
+    await this.pause();
   }
 }
 
@@ -138,7 +160,7 @@ export class NatsJetStreamDriver implements BenchmarkDriver {
     const nc = await this.connect();
     const consumer = await nc.jetstream().consumers.get(topic, subscription);
     const ack = this.settings.ackPolicy === 'explicit';
-    const messages = await consumer.consume({
+    const handle = new NatsConsumer(consumer, {
       max_messages: this.settings.pullBatchMessages,
       callback: (message) => {
         const data = message.data;
@@ -146,7 +168,8 @@ export class NatsJetStreamDriver implements BenchmarkDriver {
         if (ack) message.ack();
       },
     });
-    return new NatsConsumer(messages);
+    await handle.start();
+    return handle;
   }
 
   environment(): DriverEnvironment {

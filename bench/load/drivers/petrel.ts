@@ -3,7 +3,9 @@
  * real broker. Topics are created with the workload's queue count on every master (admin
  * request, then wait for the route). Producers are SDK `Producer`s (one client each); consumers
  * are `PushConsumer`s (clustering: the consumers of a subscription share its queues) or, with
- * `consumerType: litePull`, `LitePullConsumer`s polling in a loop.
+ * `consumerType: litePull`, `LitePullConsumer`s polling in a loop. Pause / resume: the push
+ * consumer's suspend() / resume(); the lite pull consumer's poll loop stops and its queues are
+ * paused.
  *
  * Born time: the payload stamp (µs) when present, else the record's bornTimestamp (ms).
  * Store time: the record's storeTimestamp (ms).
@@ -124,21 +126,49 @@ function deliver(messages: MessageExt[], callback: ConsumerCallback): void {
 
 class PushConsumerHandle implements BenchmarkConsumer {
   constructor(private readonly consumer: PushConsumer) {}
+
+  /** DefaultMQPushConsumer.suspend(): no new pull; a held long poll still delivers. */
+  async pause(): Promise<void> {
+    this.consumer.suspend();
+  }
+
+  async resume(): Promise<void> {
+    this.consumer.resume();
+  }
+
   async close(): Promise<void> {
     await this.consumer.shutdown();
   }
 }
 
+/**
+ * Polls in a loop. Paused, the loop stops and the topic's queues are paused too, so the
+ * consumer's background pulls stop as well (else they would fill its cache up to
+ * pullThresholdForQueue per queue); the messages already cached are polled after resume.
+ */
 class LitePullHandle implements BenchmarkConsumer {
   private running = true;
-  private readonly done: Promise<void>;
+  private done: Promise<void>;
 
-  constructor(private readonly consumer: LitePullConsumer, callback: ConsumerCallback) {
-    this.done = this.loop(callback);
+  constructor(private readonly consumer: LitePullConsumer, private readonly topic: string, private readonly callback: ConsumerCallback) {
+    this.done = this.loop();
   }
 
-  private async loop(callback: ConsumerCallback): Promise<void> {
-    while (this.running) deliver(await this.consumer.poll(100), callback);
+  private async loop(): Promise<void> {
+    while (this.running) deliver(await this.consumer.poll(100), this.callback);
+  }
+
+  async pause(): Promise<void> {
+    this.consumer.pause(await this.consumer.fetchMessageQueues(this.topic));
+    this.running = false;
+    await this.done.catch(() => undefined);
+  }
+
+  async resume(): Promise<void> {
+    this.consumer.resume(await this.consumer.fetchMessageQueues(this.topic));
+    if (this.running) return;
+    this.running = true;
+    this.done = this.loop();
   }
 
   async close(): Promise<void> {
@@ -215,7 +245,7 @@ export class PetrelDriver implements BenchmarkDriver {
       });
       consumer.subscribe(topic, '*');
       await consumer.start();
-      return new LitePullHandle(consumer, callback);
+      return new LitePullHandle(consumer, topic, callback);
     }
     const consumer = new PushConsumer({
       ...this.clientOptions(), consumerGroup: subscription, consumeFromWhere,

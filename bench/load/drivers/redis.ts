@@ -3,7 +3,8 @@
  * Producers XADD (`payload` field) round robin over the partitions, one connection each, with
  * ioredis auto-pipelining by default so concurrent sends share writes, as a careful Redis user
  * would configure it. Consumers read with XREAD (every consumer sees every message) or with
- * XREADGROUP (consumers of one subscription compete; acked with XACK or NOACK).
+ * XREADGROUP (consumers of one subscription compete; acked with XACK or NOACK). Paused, a
+ * consumer issues no new read (a blocking read already sent still delivers).
  *
  * Store time is the millisecond timestamp of the entry id, which Redis assigns on append.
  */
@@ -79,6 +80,9 @@ class RedisProducer implements BenchmarkProducer {
 
 class RedisConsumer implements BenchmarkConsumer {
   private running = true;
+  private paused = false;
+  /** Settles when the consumer is resumed or closed (the loop waits on it while paused). */
+  private wake: { promise: Promise<void>; release: () => void } | undefined;
   private readonly done: Promise<void>;
 
   constructor(
@@ -105,6 +109,10 @@ class RedisConsumer implements BenchmarkConsumer {
   private async loop(): Promise<void> {
     const command = this.group === undefined ? 'XREAD' : 'XREADGROUP';
     while (this.running) {
+      if (this.paused) {
+        await this.wakeSignal();
+        continue;
+      }
       let reply: NonNullable<StreamReply>;
       try {
         reply = streamPairs(await this.client.callBuffer(command, this.readArgs()));
@@ -135,8 +143,34 @@ class RedisConsumer implements BenchmarkConsumer {
     }
   }
 
+  private wakeSignal(): Promise<void> {
+    if (this.wake === undefined) {
+      let release = (): void => undefined;
+      const promise = new Promise<void>((resolve) => { release = resolve; });
+      this.wake = { promise, release };
+    }
+    return this.wake.promise;
+  }
+
+  private release(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.release();
+  }
+
+  /** No new XREAD is issued; one blocked in the server still delivers what it gets. */
+  async pause(): Promise<void> {
+    this.paused = true;
+  }
+
+  async resume(): Promise<void> {
+    this.paused = false;
+    this.release();
+  }
+
   async close(): Promise<void> {
     this.running = false;
+    this.release();
     this.client.disconnect();
     await this.done.catch(() => undefined);
   }
