@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { systemClock } from '../common/clock.js';
 import { createLogger } from '../common/log.js';
+import { raiseWorkerOldSpaceStart } from '../common/worker-heap.js';
 import { RemotingClient } from '../remoting/client.js';
 import type { StoreConfig } from '../store/config.js';
 import { storeConfigFrom, storeConfigSchema } from '../store/config.js';
@@ -85,6 +86,9 @@ export async function startBroker(options: StartBrokerOptions): Promise<RunningB
 async function assemble(options: StartBrokerOptions, runtime: BrokerRuntime, loggers: BrokerLoggers): Promise<BrokerParts> {
   const { config } = options;
   const clock = systemClock;
+  // Before the first worker starts: every worker isolate takes its heap settings at creation.
+  const initialOldSpaceMb = raiseWorkerOldSpaceStart();
+  loggers.broker.info({ initialOldSpaceMb: initialOldSpaceMb ?? 'set by the operator' }, 'worker heap');
   const store = await openStore(storeConfigOf(config, runtime), loggers.store);
   const producer = new StoreProducer(store.createProducerPort());
   const holder = new BrokerConfigHolder(config, options.configFile ?? join(runtime.configDir, 'broker.properties'), clock);

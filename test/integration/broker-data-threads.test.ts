@@ -157,6 +157,22 @@ describe('broker I/O threads', () => {
     expect(serverRequests.map((request) => request.code)).toContain(40);
   });
 
+  it('keeps the offsets pulls commit, in order with a later query (held and handed over in one message)', async () => {
+    // sysFlag 1 = COMMIT_OFFSET (no suspend, no subscription: the group's registered one is absent,
+    // so send the subscription too: 1 | 4).
+    const commit = (queueId: number, commitOffset: number): Command => createRequest(11, { consumerGroup: 'GC',
+      topic: 'IoTopic', queueId: String(queueId), queueOffset: '0', maxMsgNums: '1', sysFlag: '5',
+      commitOffset: String(commitOffset), suspendTimeoutMillis: '0', subscription: '*', subVersion: '0' });
+    const query = (queueId: number): Command => createRequest(14, { consumerGroup: 'GC', topic: 'IoTopic',
+      queueId: String(queueId) });
+    for (const [queueId, offset] of [[0, 1], [1, 4], [0, 3], [2, 6], [0, 2], [1, 5]] as const) {
+      expect((await tcp.invoke(tcpAddress, commit(queueId, offset), 5000)).code).not.toBe(1);
+    }
+    // Asked at once (well inside the buffer's flush delay): the query travels after the offsets.
+    const answers = await Promise.all([0, 1, 2].map((queueId) => tcp.invoke(tcpAddress, query(queueId), 5000)));
+    expect(answers.map((answer) => answer.extFields?.['offset'])).toEqual(['2', '5', '6']);
+  });
+
   it('fails the start, not the process, when the TCP port is taken', async () => {
     const port = Number(tcpAddress.split(':')[1]);
     await expect(startOnPort(port)).rejects.toThrow(/listen|EADDRINUSE/i);

@@ -2,6 +2,7 @@ import type { WireError } from '../../common/errors.js';
 import type { DataPlaneMessage, DataPlaneReply } from '../control-messages.js';
 import type { DataPlaneConfig } from '../data-plane/config.js';
 import type { GroupsSnapshotLike, TopicsSnapshotLike } from '../data-plane/snapshot-tables.js';
+import type { CommittedOffset } from './commit-offset-buffer.js';
 import type { ProxyChannelInfo } from './proxy-channel.js';
 import type { WireCommand } from './wire-command.js';
 
@@ -51,6 +52,8 @@ export type FromIoThread =
   | { readonly kind: 'io-control-request'; readonly requestId: number; readonly channel: ProxyChannelInfo;
     readonly command: WireCommand }
   | { readonly kind: 'io-data-plane-request'; readonly requestId: number; readonly message: DataPlaneMessage }
+  /** Consumer offsets piggy-backed on pulls, the latest per queue (one-way; commit-offset-buffer.ts). */
+  | { readonly kind: 'io-commit-offsets'; readonly offsets: readonly CommittedOffset[] }
   | { readonly kind: 'io-channel-closed'; readonly channelId: number }
   | { readonly kind: 'io-stopped' }
   | { readonly kind: 'io-failed'; readonly error: WireError };

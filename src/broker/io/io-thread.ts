@@ -16,6 +16,8 @@ import {
 import type { MessageReader } from '../data-plane/ports.js';
 import { SnapshotTables } from '../data-plane/snapshot-tables.js';
 import { DirectReader } from '../data-plane/store-reader-port.js';
+import { COMMIT_OFFSET_FLUSH_MS } from '../data-plane/bounds.js';
+import { CommitOffsetBuffer } from './commit-offset-buffer.js';
 import { PoolReader } from './dispatch-pool.js';
 import type { FromIoThread, IoThreadStart, ToIoThread } from './io-messages.js';
 import { fromWireCommand, toWireCommand } from './wire-command.js';
@@ -41,6 +43,9 @@ export class IoThreadRuntime {
   private readonly controlPending = new Map<number, Pending<RemotingCommand | null>>();
   private readonly dataPlanePending = new Map<number, Pending<DataPlaneReply>>();
   private nextRequestId = 1;
+  /** Offsets piggy-backed on pulls, handed to the control plane in one message (bounds.ts). */
+  private readonly offsets = new CommitOffsetBuffer();
+  private offsetsTimer: NodeJS.Timeout | null = null;
   private tcp: RemotingServer | null = null;
   private ws: WsServer | null = null;
 
@@ -134,6 +139,11 @@ export class IoThreadRuntime {
   }
 
   private askControlPlane(message: DataPlaneMessage): Promise<DataPlaneReply> {
+    if (message.kind === 'commit-offset') {
+      this.offsets.put(message.group, message.topic, message.queueId, message.queueOffset);
+      this.offsetsTimer ??= setTimeout(this.flushOffsets, COMMIT_OFFSET_FLUSH_MS);
+      return Promise.resolve(DONE);
+    }
     const requestId = this.nextRequestId++;
     return new Promise((resolve, reject) => {
       this.dataPlanePending.set(requestId, { resolve, reject });
@@ -163,10 +173,21 @@ export class IoThreadRuntime {
     this.post({ kind: 'io-stopped' });
   }
 
+  /** Every message to the main thread goes after the offsets held so far (they stay in order). */
   private post(message: FromIoThread, transfer: ArrayBuffer[] = []): void {
+    if (this.offsets.size > 0) this.flushOffsets();
     this.port.postMessage(message, transfer);
   }
+
+  private readonly flushOffsets = (): void => {
+    if (this.offsetsTimer !== null) clearTimeout(this.offsetsTimer);
+    this.offsetsTimer = null;
+    if (this.offsets.size === 0) return;
+    this.port.postMessage({ kind: 'io-commit-offsets', offsets: this.offsets.take() } satisfies FromIoThread);
+  };
 }
+
+const DONE: DataPlaneReply = { kind: 'done' };
 
 function settle<T>(pending: Map<number, Pending<T>>, requestId: number, failure: string | null, value: T): void {
   const entry = pending.get(requestId);

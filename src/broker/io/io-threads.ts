@@ -159,6 +159,13 @@ class IoThread {
               failure: describe(error) }),
           );
         return;
+      case 'io-commit-offsets':
+        for (const { group, topic, queueId, queueOffset } of message.offsets) {
+          Promise.resolve()
+            .then(() => this.options.sendControl({ kind: 'commit-offset', group, topic, queueId, queueOffset }))
+            .catch((error: unknown) => this.options.logger.warn({ err: error, group, topic, queueId }, 'commit offset failed'));
+        }
+        return;
       case 'io-channel-closed':
         this.proxies.get(message.channelId)?.markClosed();
         this.proxies.delete(message.channelId);
