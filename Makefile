@@ -4,8 +4,10 @@ NODE_MODULES := node_modules/.install-stamp
 
 .PHONY: help install build run test check lint typecheck bench bench-store bench-store-floor soak clean bench-load bench-compare
 # The load generator's young generation (as RocketMQ's benchmark scripts set the JVM's -Xmn): a
-# window of thousands of in-flight sends otherwise survives every scavenge (docs/decisions.md).
-MQBENCH_NODE_FLAGS ?= --max-semi-space-size=64
+# window of thousands of in-flight sends otherwise survives every scavenge; and its old
+# generation's first collection threshold, so no driver's run is paced by full collections of a
+# small heap (docs/decisions.md, "mqbench heap").
+MQBENCH_NODE_FLAGS ?= --max-semi-space-size=64 --initial-old-space-size=128
 
 help:            ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/'
