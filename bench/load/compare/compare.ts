@@ -82,7 +82,7 @@ async function runServer(planned: PlannedServer, workloads: Map<string, Workload
   log(`### starting ${planned.kind}`);
   let server: ManagedServer;
   try {
-    server = await startServer(planned.kind, repoDir);
+    server = await startServerRetrying(planned.kind, repoDir, log);
   } catch (error) {
     log(`### ${planned.kind} did not start: ${(error as Error).message}`);
     for (const driver of planned.drivers) {
@@ -115,6 +115,16 @@ async function runServer(planned: PlannedServer, workloads: Map<string, Workload
     progress.stop();
     log(`### stopping ${planned.kind}`);
     await server.stop();
+  }
+}
+
+/** One more try on fresh ports and a fresh folder: a whole comparison should not lose a system to one bad start. */
+async function startServerRetrying(kind: ServerKind, repoDir: string, log: (line: string) => void): Promise<ManagedServer> {
+  try {
+    return await startServer(kind, repoDir);
+  } catch (error) {
+    log(`### ${kind} did not start (${(error as Error).message}); trying once more`);
+    return startServer(kind, repoDir);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,10 +45,25 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** A random base port with `count` consecutive free ports (Petrel's broker uses 3). */
+/** Lowest port the kernel hands out to outgoing connections (Linux's default when unreadable). */
+function ephemeralPortMin(): number {
+  try {
+    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(first) && first > 21_000 ? first : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/**
+ * A random base port with `count` consecutive free ports (Petrel: the NameServer's and the
+ * Broker's 3), below the ephemeral range: a port found free there could be taken by one of the
+ * load generator's own outgoing connections before the server binds it.
+ */
 export async function freePortRun(count: number): Promise<number> {
+  const span = ephemeralPortMin() - 20_000 - count;
   for (let attempt = 0; attempt < 200; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const base = 20_000 + Math.floor(Math.random() * span);
     let free = true;
     for (let i = 0; i < count && free; i++) free = await portFree(base + i);
     if (free) return base;
@@ -177,8 +192,9 @@ function petrelReady(namesrvPort: number): () => Promise<boolean> {
  */
 export async function startPetrel(options: PetrelServerOptions): Promise<ManagedServer> {
   const directory = mkdtempSync(join(tmpdir(), `mqbench-petrel-${options.flushDiskType.toLowerCase()}-`));
-  const namesrvPort = await freePortRun(1);
-  const brokerPort = await freePortRun(3);
+  // One run for both: ports picked separately could overlap (neither is bound until started).
+  const namesrvPort = await freePortRun(4);
+  const brokerPort = namesrvPort + 1;
   const name = `petrel (${options.flushDiskType})`;
   const cli = (file: string): string => join(options.repoDir, 'dist/src/cli', file);
   const brokerArgs = [`--storePathRootDir=${join(directory, 'store')}`, `--flushDiskType=${options.flushDiskType}`,
