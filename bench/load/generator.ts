@@ -64,8 +64,8 @@ class WorkloadRun {
     this.stats = new BenchStats(nowUs(), this.workload.subscriptionsPerTopic);
   }
 
-  private readonly onMessage: ConsumerCallback = (payloadBytes, bornTimeUs, storeTimeUs) => {
-    const now = nowUs();
+  private readonly onMessage: ConsumerCallback = (payloadBytes, bornTimeUs, storeTimeUs, receivedTimeUs) => {
+    const now = receivedTimeUs ?? nowUs();
     if (this.firstReceiveUs === undefined) this.firstReceiveUs = now;
     this.lastReceiveUs = now;
     this.stats.recordReceived(payloadBytes, bornTimeUs, storeTimeUs, now);

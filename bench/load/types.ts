@@ -30,6 +30,11 @@ export type ConsumerCallback = (
   payloadBytes: number,
   bornTimeUs: number | undefined,
   storeTimeUs: number | undefined,
+  /**
+   * When the client handed over the batch holding this message (epoch µs, `nowUs()`), read once
+   * per batch by drivers whose client delivers batches; absent, the harness reads the clock.
+   */
+  receivedTimeUs?: number,
 ) => void;
 
 /**

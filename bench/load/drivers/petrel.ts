@@ -21,7 +21,7 @@ import type {
   BenchmarkConsumer, BenchmarkDriver, BenchmarkProducer, ConsumerCallback, DriverConfig, DriverEnvironment,
   SendOptions, StartPosition,
 } from '../types.js';
-import { STAMP_BYTES, STAMP_MAGIC } from '../payload.js';
+import { STAMP_BYTES, STAMP_MAGIC, nowUs } from '../payload.js';
 import { booleanField, checkKnownFields, choiceField, numberField, runSuffix, stringField } from './fields.js';
 import { PetrelAdmin } from './petrel-admin.js';
 import type { MasterBroker } from './petrel-admin.js';
@@ -116,11 +116,12 @@ class PetrelProducer implements BenchmarkProducer {
  * fields of the pulled message: nothing here makes the SDK decode strings.
  */
 function deliver(messages: MessageExt[], callback: ConsumerCallback): void {
+  const receivedUs = nowUs(); // one clock read per delivered batch (what the listener got at once)
   for (const message of messages) {
     const body = message.body;
     const stamped = body.length >= STAMP_BYTES && body.readUInt32BE(0) === STAMP_MAGIC;
     const bornUs = stamped ? body.readDoubleBE(4) : message.bornTimestamp * 1000;
-    callback(body.length, bornUs, message.storeTimestamp * 1000);
+    callback(body.length, bornUs, message.storeTimestamp * 1000, receivedUs);
   }
 }
 

@@ -10,7 +10,7 @@
  */
 import { Redis } from 'ioredis';
 import type { BenchmarkConsumer, BenchmarkDriver, BenchmarkProducer, ConsumerCallback, DriverConfig, DriverEnvironment, StartPosition } from '../types.js';
-import { readStamp } from '../payload.js';
+import { nowUs, readStamp } from '../payload.js';
 import { booleanField, checkKnownFields, choiceField, numberField, runSuffix, stringField } from './fields.js';
 
 const KNOWN_FIELDS = [
@@ -125,6 +125,7 @@ class RedisConsumer implements BenchmarkConsumer {
   }
 
   private deliver(reply: NonNullable<StreamReply>): void {
+    const receivedUs = nowUs(); // one clock read per XREAD reply (what the client got at once)
     for (const [key, entries] of reply) {
       const streamIndex = this.streams.indexOf(key.toString());
       const ids: Buffer[] = [];
@@ -132,7 +133,7 @@ class RedisConsumer implements BenchmarkConsumer {
         const payload = fields[1] ?? Buffer.alloc(0);
         const idText = id.toString();
         const storeMs = Number(idText.slice(0, idText.indexOf('-')));
-        this.callback(payload.length, readStamp(payload), storeMs * 1000);
+        this.callback(payload.length, readStamp(payload), storeMs * 1000, receivedUs);
         ids.push(id);
       }
       const last = entries[entries.length - 1];
