@@ -2,8 +2,7 @@
 // subscriptionGroup.json, consumerOffset.json and delayOffset.json are written (fastjson style:
 // tab indent, unquoted integer map keys), read back by fresh managers, and a torn file falls
 // back to its .bak. Real files in a tmp dir; time from a FakeClock.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../src/common/clock.js';
@@ -14,6 +13,7 @@ import { SubscriptionGroupManager, newGroupConfig } from '../../../src/broker/su
 import type { TopicSettings } from '../../../src/broker/topic-config-manager.js';
 import { TopicConfigManager, newTopicConfig } from '../../../src/broker/topic-config-manager.js';
 import { isJsonObject, parseFastjson } from '../../../src/protocol/fastjson.js';
+import { tempDirForFile } from '../../helpers/temp-dirs.js';
 
 const settings: TopicSettings = {
   brokerClusterName: 'DefaultCluster', brokerName: 'broker-a', autoCreateTopicEnable: true,
@@ -22,7 +22,7 @@ const settings: TopicSettings = {
 };
 
 function tmp(): string {
-  return mkdtempSync(join(tmpdir(), 'petrel-broker-config-'));
+  return tempDirForFile('petrel-broker-config-');
 }
 
 describe('formatConfigJson', () => {

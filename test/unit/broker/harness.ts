@@ -1,7 +1,5 @@
 // Builds a control plane for unit tests: tmp store root, in-memory store, FakeClock, no
 // NameServer; `call` runs one request through the control handler on a fake channel.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrokerConfigHolder } from '../../../src/broker/broker-config-holder.js';
 import { brokerSchema, deriveRuntime } from '../../../src/broker/config.js';
@@ -11,9 +9,10 @@ import { loadConfig } from '../../../src/common/config/load.js';
 import { silentLogger } from '../../../src/common/log.js';
 import type { RemotingCommand } from '../../../src/protocol/command.js';
 import { FakeChannel, FakeStore } from './fakes.js';
+import { tempDirForFile } from '../../helpers/temp-dirs.js';
 
 export function makeControlPlane(overrides: Record<string, string> = {}) {
-  const dir = mkdtempSync(join(tmpdir(), 'petrel-control-'));
+  const dir = tempDirForFile('petrel-control-');
   const config = loadConfig(brokerSchema, {
     overrides: { storePathRootDir: dir, brokerIP1: '127.0.0.1', logDir: dir, ...overrides },
   });

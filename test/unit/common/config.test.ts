@@ -1,10 +1,10 @@
 // Proves config loading: defaults, properties file, --key=value overrides, unknown keys refused.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseCommandLine } from '../../../src/common/config/load.js';
 import { booleanKey, numberKey, stringKey } from '../../../src/common/config/schema.js';
+import { tempDirForFile } from '../../helpers/temp-dirs.js';
 
 const schema = {
   listenPort: numberKey(9876, 'port', { min: 0, max: 65535 }),
@@ -14,7 +14,7 @@ const schema = {
 
 describe('loadConfig', () => {
   it('applies defaults, file, then overrides', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'petrel-config-'));
+    const dir = tempDirForFile('petrel-config-');
     const file = join(dir, 'x.conf');
     writeFileSync(file, '# comment\nlistenPort = 10000\nbrokerName=b\n');
     const config = loadConfig(schema, { file, overrides: { listenPort: '10001' } });

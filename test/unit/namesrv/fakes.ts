@@ -1,7 +1,5 @@
 // Test doubles for NameServer unit tests: a Channel that records closes, and builders for
 // REGISTER_BROKER requests and a handler context over a FakeClock and a tmp kvConfig file.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeClock } from '../../../src/common/clock.js';
 import { loadConfig } from '../../../src/common/config/load.js';
@@ -15,6 +13,7 @@ import { type NamesrvConfig, namesrvSchema } from '../../../src/namesrv/config.j
 import type { NamesrvContext } from '../../../src/namesrv/handlers/context.js';
 import { KvConfigStore } from '../../../src/namesrv/kv-config.js';
 import { RouteTable } from '../../../src/namesrv/route-table.js';
+import { tempDirForFile } from '../../helpers/temp-dirs.js';
 
 let nextId = 1_000_000;
 
@@ -78,7 +77,7 @@ export function registerRequest(spec: BrokerSpec = {}): RemotingCommand {
 }
 
 export function testContext(overrides: Record<string, string> = {}): NamesrvContext & { clock: FakeClock } {
-  const dir = mkdtempSync(join(tmpdir(), 'petrel-namesrv-'));
+  const dir = tempDirForFile('petrel-namesrv-');
   let config: NamesrvConfig = loadConfig(namesrvSchema, {
     overrides: { kvConfigPath: join(dir, 'kvConfig.json'), logDir: dir, ...overrides },
   });
