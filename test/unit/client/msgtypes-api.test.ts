@@ -3,6 +3,8 @@
 // property); MessageSelector builds TAG and SQL92 subscriptions (a blank SQL expression is
 // refused as Java's FilterAPI does) and PushConsumer.subscribe puts them in its heartbeat; and
 // END_TRANSACTION / LOCK_BATCH_MQ are built with reference §2.3-2.4's fields.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { endTransactionCommand, TransactionType } from '../../../src/client/client-api-msgtypes.js';
 import type { HeartbeatData } from '../../../src/client/client-api.js';
@@ -10,7 +12,6 @@ import { Message } from '../../../src/client/message.js';
 import { MessageSelector } from '../../../src/client/message-selector.js';
 import { PushConsumer } from '../../../src/client/push-consumer.js';
 import { RequestCode } from '../../../src/protocol/request-code.js';
-import { tempDirForFile } from '../../helpers/temp-dirs.js';
 
 describe('Message.deliverTimeMs', () => {
   it('is the TIMER_DELIVER_MS property', () => {
@@ -30,7 +31,7 @@ describe('Message.deliverTimeMs', () => {
 describe('MessageSelector', () => {
   it('builds SQL92 and TAG subscriptions that go into the heartbeat', () => {
     expect(() => MessageSelector.bySql(' ')).toThrow(TypeError);
-    const consumer = new PushConsumer({ groupName: 'g', namesrvAddr: '127.0.0.1:1', logDir: tempDirForFile('petrel-msgtypes-api-') });
+    const consumer = new PushConsumer({ groupName: 'g', namesrvAddr: '127.0.0.1:1', logDir: join(tmpdir(), 'petrel-msgtypes-api') });
     consumer.subscribe('Sql', MessageSelector.bySql('a between 0 and 3'));
     consumer.subscribe('Tags', MessageSelector.byTag('TagA || TagB'));
     consumer.subscribe('Plain', 'TagC');
