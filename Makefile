@@ -18,8 +18,7 @@ $(NODE_MODULES): package.json package-lock.json
 
 install: $(NODE_MODULES) ## install npm dependencies (npm ci)
 
-build: install   ## compile TypeScript to dist/ (regenerates the SQL92 parser from its grammar first)
-	node scripts/gen-sql92-parser.mjs
+build: install   ## compile TypeScript to dist/
 	npx tsc -p tsconfig.json
 
 run: build       ## install, build, and start a standalone NameServer + Broker with defaults

@@ -1,9 +1,8 @@
-import { parse as parseGenerated } from './sql92-parser.generated.js';
+import { parseSelector } from './sql92-parser.js';
 
 /**
- * The syntax tree the generated SQL92 parser returns (grammar: sql92.peggy), and `parseSql92`,
- * which runs the parser and turns its exceptions into a positioned error value. The tree is
- * untyped JSON on the parser's side; these types are its contract, and sql92-check.ts is the
+ * The syntax tree the SQL92 parser returns (sql92-parser.ts; grammar: sql92.peggy), and
+ * `parseSql92`, which gives a tree or a positioned syntax problem. sql92-check.ts is the tree's
  * only reader.
  */
 
@@ -49,23 +48,7 @@ export type ParseOutcome =
   | { readonly ok: true; readonly tree: SyntaxNode }
   | { readonly ok: false; readonly problem: Sql92Problem };
 
-interface GeneratedSyntaxError {
-  readonly message: string;
-  readonly location: { readonly start: SourcePosition };
-}
-
-function isGeneratedSyntaxError(error: unknown): error is GeneratedSyntaxError {
-  if (!(error instanceof Error)) return false;
-  const location = (error as { location?: { start?: unknown } }).location;
-  return typeof location === 'object' && location !== null && typeof location.start === 'object';
-}
-
 /** Parses without any semantic check; a syntax error comes back with its position. */
 export function parseSql92(expression: string): ParseOutcome {
-  try {
-    return { ok: true, tree: (parseGenerated as (input: string) => SyntaxNode)(expression) };
-  } catch (error) {
-    if (!isGeneratedSyntaxError(error)) throw error;
-    return { ok: false, problem: { message: error.message, at: error.location.start } };
-  }
+  return parseSelector(expression);
 }
